@@ -1,0 +1,179 @@
+using Aplo.Core.Errors;
+using Aplo.Core.Topology;
+
+namespace Aplo.Core.Allocation;
+
+/// <summary>
+/// Places the bricks of a volume on devices. Pure: the same candidates and request always give the same
+/// placement. Sets are tried as 1, 2, 4, … as Heketi does, splitting into smaller bricks only when the larger
+/// ones cannot be placed. Within a set every brick is on its own node, zones are spread, and each brick goes to
+/// the eligible device with the most free space, which keeps devices level.
+/// </summary>
+public sealed class BrickAllocator(AllocationLimits limits)
+{
+    public AllocationLimits Limits { get; } = limits;
+
+    /// <summary>Returns the brick plans, or throws <see cref="ErrorKind.NoSpace"/> with the reason.</summary>
+    public IReadOnlyList<BrickPlan> Allocate(IReadOnlyList<CandidateDevice> devices, PlacementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(request);
+        if (devices.Count == 0)
+        {
+            throw new AploException(ErrorKind.NoSpace, "No space: no online devices in the cluster");
+        }
+
+        var durability = request.Durability;
+        var setSize = durability.SetSize;
+        string? lastReason = null;
+        for (long sets = 1; ; sets *= 2)
+        {
+            var brickKiB = request.SizeKiB / sets / durability.DataDivisor;
+            if (brickKiB > Limits.BrickMaxKiB)
+            {
+                continue;
+            }
+
+            if (brickKiB < Limits.BrickMinKiB)
+            {
+                throw new AploException(
+                    ErrorKind.NoSpace,
+                    lastReason ?? $"No space: bricks would be smaller than the minimum brick size of {Format(Limits.BrickMinKiB)}");
+            }
+
+            if ((sets * setSize) + request.ExistingBricks > Limits.MaxBricksPerVolume)
+            {
+                throw new AploException(
+                    ErrorKind.NoSpace,
+                    lastReason ?? $"No space: the volume would need more than {Limits.MaxBricksPerVolume} bricks");
+            }
+
+            var plans = TryPlace(devices, request, (int)sets, brickKiB, out lastReason);
+            if (plans is not null)
+            {
+                return plans;
+            }
+        }
+    }
+
+    private List<BrickPlan>? TryPlace(
+        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, int sets, long brickKiB, out string? reason)
+    {
+        var durability = request.Durability;
+        var free = new Dictionary<string, long>(devices.Count, StringComparer.Ordinal);
+        foreach (var d in devices)
+        {
+            free[d.DeviceId] = d.FreeKiB;
+        }
+
+        var plans = new List<BrickPlan>(sets * durability.SetSize);
+        var usedNodes = new HashSet<string>(StringComparer.Ordinal);
+        var usedZones = new HashSet<int>();
+        for (var s = 0; s < sets; s++)
+        {
+            usedNodes.Clear();
+            usedZones.Clear();
+            for (var p = 0; p < durability.SetSize; p++)
+            {
+                var role = durability.Arbiter && p == 2 ? BrickRole.Arbiter : BrickRole.Data;
+                var size = role == BrickRole.Arbiter ? BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB) : brickKiB;
+                var best = Pick(devices, free, usedNodes, usedZones, size, request, out var needKiB);
+                if (best is null)
+                {
+                    reason = Explain(devices, free, usedNodes, needKiB, durability.SetSize, request.StrictZones);
+                    return null;
+                }
+
+                var (tp, meta) = BrickSizing.SpaceNeeded(size, request.SnapshotFactor, best.ExtentKiB);
+                free[best.DeviceId] -= tp + meta;
+                usedNodes.Add(best.NodeId);
+                usedZones.Add(best.Zone);
+                plans.Add(new BrickPlan(best.DeviceId, best.NodeId, size, tp, meta, role, request.FirstSetIndex + s, p));
+            }
+        }
+
+        reason = null;
+        return plans;
+    }
+
+    private static CandidateDevice? Pick(
+        IReadOnlyList<CandidateDevice> devices,
+        Dictionary<string, long> free,
+        HashSet<string> usedNodes,
+        HashSet<int> usedZones,
+        long sizeKiB,
+        PlacementRequest request,
+        out long needKiB)
+    {
+        CandidateDevice? best = null;
+        var bestNewZone = false;
+        var bestFree = long.MinValue;
+        needKiB = 0;
+        foreach (var d in devices)
+        {
+            if (usedNodes.Contains(d.NodeId))
+            {
+                continue;
+            }
+
+            var newZone = !usedZones.Contains(d.Zone);
+            if (request.StrictZones && !newZone)
+            {
+                continue;
+            }
+
+            var (tp, meta) = BrickSizing.SpaceNeeded(sizeKiB, request.SnapshotFactor, d.ExtentKiB);
+            needKiB = Math.Max(needKiB, tp + meta);
+            var f = free[d.DeviceId];
+
+            // Heketi requires free space strictly greater than the charge; keep that, clients rely on it.
+            if (f <= tp + meta)
+            {
+                continue;
+            }
+
+            var better = best is null
+                || (newZone && !bestNewZone)
+                || (newZone == bestNewZone && (f > bestFree || (f == bestFree && string.CompareOrdinal(d.DeviceId, best.DeviceId) < 0)));
+            if (better)
+            {
+                best = d;
+                bestNewZone = newZone;
+                bestFree = f;
+            }
+        }
+
+        return best;
+    }
+
+    private static string Explain(
+        IReadOnlyList<CandidateDevice> devices,
+        Dictionary<string, long> free,
+        HashSet<string> usedNodes,
+        long needKiB,
+        int setSize,
+        bool strictZones)
+    {
+        var nodes = devices.Select(d => d.NodeId).Distinct(StringComparer.Ordinal).Count();
+        if (nodes < setSize)
+        {
+            return $"No space: a brick set needs {setSize} distinct nodes and the cluster has {nodes} with online devices";
+        }
+
+        if (strictZones)
+        {
+            var zones = devices.Select(d => d.Zone).Distinct().Count();
+            if (zones < setSize)
+            {
+                return $"No space: strict zone checking needs {setSize} zones and the cluster has {zones}";
+            }
+        }
+
+        var largest = devices.Where(d => !usedNodes.Contains(d.NodeId)).MaxBy(d => free[d.DeviceId]);
+        var where = largest is null ? "none left" : $"{Format(free[largest.DeviceId])} on device {largest.DeviceId} (node {largest.NodeId})";
+        return $"No space: a brick needs more than {Format(needKiB)} on a device of its own node; the largest free is {where}";
+    }
+
+    internal static string Format(long kib) =>
+        kib >= Units.GiB ? $"{kib / (double)Units.GiB:0.##} GiB" : $"{kib / (double)Units.MiB:0.##} MiB";
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Aplo.Core;
+
+/// <summary>Core's log messages. Event ids 1000–1999 belong to Core.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Error, "Operation {OperationId} crashed")]
+    public static partial void OperationCrashed(ILogger logger, Exception exception, string operationId);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Operation {OperationId} failed: {Reason}")]
+    public static partial void OperationFailed(ILogger logger, string operationId, string reason);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Rollback of operation {OperationId} left work undone: {Reason}")]
+    public static partial void RollbackIncomplete(ILogger logger, string operationId, string reason);
+
+    [LoggerMessage(1004, LogLevel.Information, "Volume {VolumeName} ({VolumeId}) created with {BrickCount} bricks")]
+    public static partial void VolumeCreated(ILogger logger, string volumeName, string volumeId, int brickCount);
+
+    [LoggerMessage(1005, LogLevel.Information, "Volume {VolumeName} ({VolumeId}) deleted")]
+    public static partial void VolumeDeleted(ILogger logger, string volumeName, string volumeId);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Peer detach of {Host} failed and is ignored: {Reason}")]
+    public static partial void PeerDetachIgnored(ILogger logger, string host, string reason);
+}

@@ -1,0 +1,678 @@
+using System.Globalization;
+using Aplo.Core.Allocation;
+using Aplo.Core.Errors;
+using Aplo.Core.Execution;
+using Aplo.Core.Topology;
+using Aplo.Core.Validation;
+
+namespace Aplo.Core.Operations;
+
+/// <summary>
+/// Volume create, expand and delete, each as build (one store transaction: placement, pending records, space
+/// charged) → exec (node commands) → finalize or rollback (one store transaction).
+/// </summary>
+public sealed class VolumeService(OperationContext context)
+{
+    public const string DbStorageVolume = "heketidbstorage";
+    private const string ArbiterOption = "user.heketi.arbiter";
+    private const string AverageFileSizeOption = "user.heketi.average-file-size";
+    private const string ZoneCheckingOption = "user.heketi.zone-checking";
+
+    private readonly BrickAllocator allocator = new(context.Settings.Limits);
+
+    /// <summary>Validates and places the volume, then starts creating it. Returns the queue id.</summary>
+    public async Task<string> CreateAsync(VolumeCreateSpec spec, string owner, CancellationToken cancellationToken)
+    {
+        var plan = Plan(spec);
+        context.Runner.Admit();
+        var opId = context.Ids.NewId();
+        (Volume Volume, List<Brick> Bricks) built;
+        try
+        {
+            built = await context.Topology.WriteAsync((model, changes) => Build(model, changes, spec, plan, owner, opId), cancellationToken);
+        }
+        catch
+        {
+            context.Runner.Throttle.Exit();
+            throw;
+        }
+
+        context.Runner.Start(opId, owner, throttled: true, ct => CreateExecAsync(opId, built.Volume, built.Bricks, ct));
+        return opId;
+    }
+
+    public async Task<string> ExpandAsync(string id, long expandGiB, string owner, CancellationToken cancellationToken)
+    {
+        if (expandGiB < 1 || expandGiB > Rules.MaxVolumeSizeGiB)
+        {
+            throw AploException.Invalid($"expand_size: must be between 1 and {Rules.MaxVolumeSizeGiB} GiB");
+        }
+
+        context.Runner.Admit();
+        var opId = context.Ids.NewId();
+        (Volume Volume, List<Brick> Bricks) built;
+        try
+        {
+            built = await context.Topology.WriteAsync(
+                (model, changes) =>
+                {
+                    var volume = VisibleVolume(model, id);
+                    if (volume.PendingOperationId is not null)
+                    {
+                        throw AploException.Conflict($"Volume {id} is busy with another operation");
+                    }
+
+                    var existing = model.BrickIdsOf(id).Select(b => model.Bricks[b]).ToList();
+                    var request = new PlacementRequest(
+                        expandGiB * Units.GiB,
+                        volume.Durability,
+                        volume.SnapshotFactor,
+                        existing.Count,
+                        existing.Count == 0 ? 0 : existing.Max(b => b.SetIndex) + 1,
+                        StrictZones(volume.Options));
+                    var plans = AllocateIn(model, volume.ClusterId, request, "Failed to allocate new volume expansion: ");
+                    var bricks = Charge(model, changes, volume, plans, opId);
+                    changes.Put(volume with { PendingOperationId = opId })
+                        .Put(new PendingOperation(opId, OperationType.VolumeExpand, context.Time.GetUtcNow(), string.Empty, id, [.. bricks.Select(b => b.Id)]));
+                    return (volume, bricks);
+                },
+                cancellationToken);
+        }
+        catch
+        {
+            context.Runner.Throttle.Exit();
+            throw;
+        }
+
+        context.Runner.Start(opId, owner, throttled: true, ct => ExpandExecAsync(opId, built.Volume, built.Bricks, expandGiB, ct));
+        return opId;
+    }
+
+    public async Task<string> DeleteAsync(string id, string owner, CancellationToken cancellationToken)
+    {
+        context.Runner.Admit();
+        var opId = context.Ids.NewId();
+        Volume volume;
+        try
+        {
+            volume = await context.Topology.WriteAsync(
+                (model, changes) =>
+                {
+                    var volume = VisibleVolume(model, id);
+                    if (volume.Name == DbStorageVolume)
+                    {
+                        throw AploException.Conflict($"Volume {DbStorageVolume} holds the database of a Heketi deployment and cannot be deleted");
+                    }
+
+                    if (volume.PendingOperationId is not null)
+                    {
+                        throw AploException.Conflict($"Volume {id} is busy with another operation");
+                    }
+
+                    changes.Put(volume with { PendingOperationId = opId })
+                        .Put(new PendingOperation(opId, OperationType.VolumeDelete, context.Time.GetUtcNow(), string.Empty, id, [.. model.BrickIdsOf(id)]));
+                    return volume;
+                },
+                cancellationToken);
+        }
+        catch
+        {
+            context.Runner.Throttle.Exit();
+            throw;
+        }
+
+        context.Runner.Start(opId, owner, throttled: true, ct => DeleteExecAsync(opId, volume, ct));
+        return opId;
+    }
+
+    /// <summary>A volume that exists and is not being created or deleted.</summary>
+    public static Volume VisibleVolume(TopologyModel model, string id)
+    {
+        if (model.Volumes.TryGetValue(id, out var v) && IsVisible(model, v))
+        {
+            return v;
+        }
+
+        throw AploException.NotFound();
+    }
+
+    /// <summary>Volumes being created or deleted are hidden, as Heketi hides pending entries.</summary>
+    public static bool IsVisible(TopologyModel model, Volume volume) =>
+        volume.PendingOperationId is null
+        || !model.Operations.TryGetValue(volume.PendingOperationId, out var op)
+        || op.Type == OperationType.VolumeExpand;
+
+    private sealed record CreatePlan(Durability Durability, List<string> Options, float SnapshotFactor, bool StrictZones, long AverageFileKiB);
+
+    private CreatePlan Plan(VolumeCreateSpec spec)
+    {
+        if (spec.SizeGiB < 1 || spec.SizeGiB > Rules.MaxVolumeSizeGiB)
+        {
+            throw AploException.Invalid($"size: must be between 1 and {Rules.MaxVolumeSizeGiB} GiB");
+        }
+
+        if (spec.Name is not null)
+        {
+            Rules.VolumeName(spec.Name);
+        }
+
+        if (spec.Gid is < 0 or >= int.MaxValue)
+        {
+            throw AploException.Invalid("gid: must be between 0 and 2147483646");
+        }
+
+        if (spec.Block)
+        {
+            throw AploException.Invalid("block: block-hosting volumes are not supported");
+        }
+
+        foreach (var id in spec.Clusters)
+        {
+            if (!Rules.IsId(id))
+            {
+                throw AploException.Invalid($"clusters: '{id}' is not a cluster id");
+            }
+        }
+
+        var factor = spec.SnapshotFactor;
+        if (spec.SnapshotEnable)
+        {
+            factor = factor == 0 ? 1.5f : factor;
+            if (factor is < 1 or > 100 || float.IsNaN(factor))
+            {
+                throw AploException.Invalid("snapshot.factor: must be between 1 and 100");
+            }
+        }
+        else
+        {
+            factor = 1;
+        }
+
+        // Stored options are pre + request + post, each list split on commas as Heketi does (empties kept for the echo).
+        var options = new List<string>();
+        options.AddRange(context.Settings.PreRequestVolumeOptions.Split(','));
+        options.AddRange(spec.Options);
+        options.AddRange(context.Settings.PostRequestVolumeOptions.Split(','));
+        var parsed = options.Select(Rules.VolumeOption).OfType<KeyValuePair<string, string>>().ToList();
+
+        var arbiter = parsed.Any(o => o.Key == ArbiterOption && o.Value.Equals("true", StringComparison.OrdinalIgnoreCase));
+        var durability = ParseDurability(spec.Durability, arbiter);
+        var average = context.Settings.Limits.AverageFileSizeKiB;
+        if (parsed.LastOrDefault(o => o.Key == AverageFileSizeOption) is { Key: not null } avg)
+        {
+            if (!long.TryParse(avg.Value, NumberStyles.None, CultureInfo.InvariantCulture, out average) || average < 1)
+            {
+                throw AploException.Invalid($"glustervolumeoptions: {AverageFileSizeOption} must be a positive number of KiB");
+            }
+        }
+
+        if (durability.Type == DurabilityType.Disperse && spec.SizeGiB * Units.GiB < durability.Data * context.Settings.Limits.BrickMinKiB)
+        {
+            throw AploException.Invalid(
+                $"size: a disperse {durability.Data}+{durability.Redundancy} volume needs at least {durability.Data} GiB");
+        }
+
+        return new CreatePlan(durability, options, factor, StrictZones(options), average);
+    }
+
+    private static Durability ParseDurability(RequestedDurability requested, bool arbiter)
+    {
+        var durability = requested.Type switch
+        {
+            null or "" or "none" => Durability.Distribute,
+            "replicate" => requested.Replica switch
+            {
+                0 => new Durability(DurabilityType.Replicate, 2, 0, 0, false),
+                >= 1 and <= 3 => new Durability(DurabilityType.Replicate, requested.Replica, 0, 0, false),
+                _ => throw AploException.Invalid("durability.replicate.replica: must be between 1 and 3"),
+            },
+            "disperse" => (requested.Data, requested.Redundancy) switch
+            {
+                (2, 1) or (4, 2) or (8, 3) or (8, 4) => new Durability(DurabilityType.Disperse, 0, requested.Data, requested.Redundancy, false),
+                _ => throw AploException.Invalid("durability.disperse: data+redundancy must be one of 2+1, 4+2, 8+3, 8+4"),
+            },
+            _ => throw AploException.Invalid($"durability.type: '{requested.Type}' is not one of none, replicate, disperse"),
+        };
+
+        if (arbiter)
+        {
+            if (durability is not { Type: DurabilityType.Replicate, Replica: 3 })
+            {
+                throw AploException.Invalid($"glustervolumeoptions: {ArbiterOption} needs a replica 3 volume");
+            }
+
+            durability = durability with { Arbiter = true };
+        }
+
+        return durability;
+    }
+
+    private bool StrictZones(IEnumerable<string> options)
+    {
+        var strict = context.Settings.StrictZoneChecking;
+        foreach (var option in options.Select(Rules.VolumeOption).OfType<KeyValuePair<string, string>>())
+        {
+            if (option.Key == ZoneCheckingOption)
+            {
+                strict = option.Value switch
+                {
+                    "strict" => true,
+                    "none" => false,
+                    _ => throw AploException.Invalid($"glustervolumeoptions: {ZoneCheckingOption} must be strict or none"),
+                };
+            }
+        }
+
+        return strict;
+    }
+
+    private (Volume, List<Brick>) Build(TopologyModel model, ChangeSet changes, VolumeCreateSpec spec, CreatePlan plan, string owner, string opId)
+    {
+        if (model.Clusters.Count == 0)
+        {
+            throw new AploException(ErrorKind.Validation, "No clusters configured");
+        }
+
+        var candidates = spec.Clusters.Count > 0 ? spec.Clusters : [.. model.Clusters.Keys];
+        foreach (var id in spec.Clusters)
+        {
+            if (!model.Clusters.ContainsKey(id))
+            {
+                throw new AploException(ErrorKind.Validation, $"Cluster id {id} not found");
+            }
+        }
+
+        var volumeId = context.Ids.NewId();
+        var name = spec.Name ?? "vol_" + volumeId;
+        var request = new PlacementRequest(spec.SizeGiB * Units.GiB, plan.Durability, plan.SnapshotFactor, StrictZones: plan.StrictZones);
+        var reasons = new List<string>();
+        foreach (var clusterId in candidates)
+        {
+            var cluster = model.Clusters[clusterId];
+            string? refusal = null;
+            if (!cluster.File)
+            {
+                refusal = "does not allow file volumes";
+            }
+            else if (model.VolumeByName(clusterId, name) is not null)
+            {
+                refusal = $"Volume name '{name}' already in use";
+            }
+            else if (context.Settings.MaxVolumesPerCluster >= 0 && model.VolumeIdsOf(clusterId).Count >= MaxVolumes())
+            {
+                refusal = $"has reached the limit of {MaxVolumes()} volumes";
+            }
+
+            if (refusal is not null)
+            {
+                reasons.Add(refusal);
+                continue;
+            }
+
+            IReadOnlyList<BrickPlan> plans;
+            try
+            {
+                plans = new BrickAllocator(context.Settings.Limits with { AverageFileSizeKiB = plan.AverageFileKiB })
+                    .Allocate(Candidates(model, clusterId), request);
+            }
+            catch (AploException ex) when (ex.Kind == ErrorKind.NoSpace)
+            {
+                reasons.Add(ex.Message);
+                continue;
+            }
+
+            var volume = new Volume(
+                volumeId, clusterId, name, spec.SizeGiB, plan.Durability, spec.Durability, spec.Gid, plan.Options,
+                spec.SnapshotEnable, plan.SnapshotFactor, owner, opId);
+            changes.Put(volume);
+            var bricks = Charge(model, changes, volume, plans, opId);
+            changes.Put(new PendingOperation(opId, OperationType.VolumeCreate, context.Time.GetUtcNow(), string.Empty, volumeId, [.. bricks.Select(b => b.Id)]));
+            return (volume, bricks);
+        }
+
+        if (candidates.Count == 1 && reasons.Count == 1 && !reasons[0].StartsWith("No space", StringComparison.Ordinal))
+        {
+            throw AploException.Conflict(reasons[0]);
+        }
+
+        var detail = candidates.Count == 1 ? reasons[0] : "No space: no eligible cluster; " + string.Join("; ", candidates.Zip(reasons, (c, r) => $"cluster {c}: {r}"));
+        throw new AploException(ErrorKind.NoSpace, "Failed to allocate new volume: " + detail);
+    }
+
+    private int MaxVolumes() => context.Settings.MaxVolumesPerCluster == 0 ? 1000 : context.Settings.MaxVolumesPerCluster;
+
+    private List<Brick> Charge(TopologyModel model, ChangeSet changes, Volume volume, IReadOnlyList<BrickPlan> plans, string opId)
+    {
+        var bricks = new List<Brick>(plans.Count);
+        var charged = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var p in plans)
+        {
+            var brickId = context.Ids.NewId();
+            var brick = new Brick(
+                brickId, volume.Id, p.DeviceId, p.NodeId, Brick.PathFor(context.Settings.MountRoot, p.DeviceId, brickId),
+                p.SizeKiB, p.ThinPoolKiB, p.PoolMetadataKiB, p.Role, p.SetIndex, p.Position, opId);
+            bricks.Add(brick);
+            changes.Put(brick);
+            charged[p.DeviceId] = charged.GetValueOrDefault(p.DeviceId) + p.ChargedKiB;
+        }
+
+        foreach (var (deviceId, kib) in charged)
+        {
+            var d = model.Devices[deviceId];
+            changes.Put(d with { FreeKiB = d.FreeKiB - kib, UsedKiB = d.UsedKiB + kib });
+        }
+
+        return bricks;
+    }
+
+    private IReadOnlyList<BrickPlan> AllocateIn(TopologyModel model, string clusterId, PlacementRequest request, string prefix)
+    {
+        try
+        {
+            return allocator.Allocate(Candidates(model, clusterId), request);
+        }
+        catch (AploException ex) when (ex.Kind == ErrorKind.NoSpace)
+        {
+            throw new AploException(ErrorKind.NoSpace, prefix + ex.Message);
+        }
+    }
+
+    /// <summary>Online devices on online nodes, neither being added or removed.</summary>
+    internal static List<CandidateDevice> Candidates(TopologyModel model, string clusterId)
+    {
+        var result = new List<CandidateDevice>();
+        foreach (var nodeId in model.NodeIdsOf(clusterId))
+        {
+            var node = model.Nodes[nodeId];
+            if (node.State != EntityState.Online || node.PendingOperationId is not null)
+            {
+                continue;
+            }
+
+            foreach (var deviceId in model.DeviceIdsOf(nodeId))
+            {
+                var d = model.Devices[deviceId];
+                if (d.State == EntityState.Online && d.PendingOperationId is null)
+                {
+                    result.Add(new CandidateDevice(d.Id, node.Id, node.Zone, d.FreeKiB, d.ExtentKiB));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<OperationOutcome> CreateExecAsync(string opId, Volume volume, List<Brick> bricks, CancellationToken ct)
+    {
+        var targets = context.Topology.Read(model => Targets(model, volume, bricks));
+        var made = new List<Brick>();
+        var volumeMade = false;
+        try
+        {
+            await CreateBricksAsync(targets, bricks, made, ct);
+            await context.Executor.VolumeCreateAsync(targets.Hosts[bricks[0].NodeId], VolumeRequestFor(volume, bricks, targets), ct);
+            volumeMade = true;
+        }
+        catch (Exception ex) when (ex is ExecutorException or AploException or OperationCanceledException)
+        {
+            var undone = await UndoAsync(targets, volumeMade ? volume : null, made, ct: CancellationToken.None);
+            await context.Topology.WriteAsync(
+                (model, changes) =>
+                {
+                    if (undone is null)
+                    {
+                        changes.Delete(EntityKind.Volume, volume.Id);
+                        Release(model, changes, bricks);
+                        changes.Delete(EntityKind.Operation, opId);
+                    }
+                    else
+                    {
+                        // Something could not be removed: keep it all recorded (and charged) for the cleaner.
+                        changes.Put(model.Operations[opId] with { Status = "failed" });
+                    }
+                },
+                CancellationToken.None);
+            if (undone is not null)
+            {
+                Log.RollbackIncomplete(context.Logger, opId, undone);
+            }
+
+            throw;
+        }
+
+        await context.Topology.WriteAsync(
+            (model, changes) =>
+            {
+                changes.Put(model.Volumes[volume.Id] with { PendingOperationId = null });
+                foreach (var b in bricks)
+                {
+                    changes.Put(model.Bricks[b.Id] with { PendingOperationId = null });
+                }
+
+                changes.Delete(EntityKind.Operation, opId);
+            },
+            CancellationToken.None);
+        Log.VolumeCreated(context.Logger, volume.Name, volume.Id, bricks.Count);
+        return new OperationOutcome.Created("/volumes/" + volume.Id);
+    }
+
+    private async Task<OperationOutcome> ExpandExecAsync(string opId, Volume volume, List<Brick> bricks, long expandGiB, CancellationToken ct)
+    {
+        var targets = context.Topology.Read(model => Targets(model, volume, bricks));
+        var made = new List<Brick>();
+        try
+        {
+            await CreateBricksAsync(targets, bricks, made, ct);
+            var host = context.Topology.Read(model => ManageHosts(model, volume.ClusterId).First());
+            await context.Executor.VolumeExpandAsync(host, VolumeRequestFor(volume, bricks, targets), ct);
+        }
+        catch (Exception ex) when (ex is ExecutorException or AploException or OperationCanceledException)
+        {
+            var undone = await UndoAsync(targets, null, made, CancellationToken.None);
+            await context.Topology.WriteAsync(
+                (model, changes) =>
+                {
+                    if (undone is null)
+                    {
+                        Release(model, changes, bricks);
+                        changes.Put(model.Volumes[volume.Id] with { PendingOperationId = null }).Delete(EntityKind.Operation, opId);
+                    }
+                    else
+                    {
+                        changes.Put(model.Operations[opId] with { Status = "failed" });
+                    }
+                },
+                CancellationToken.None);
+            throw;
+        }
+
+        await context.Topology.WriteAsync(
+            (model, changes) =>
+            {
+                var current = model.Volumes[volume.Id];
+                changes.Put(current with { SizeGiB = current.SizeGiB + expandGiB, PendingOperationId = null });
+                foreach (var b in bricks)
+                {
+                    changes.Put(model.Bricks[b.Id] with { PendingOperationId = null });
+                }
+
+                changes.Delete(EntityKind.Operation, opId);
+            },
+            CancellationToken.None);
+        return new OperationOutcome.Created("/volumes/" + volume.Id);
+    }
+
+    private async Task<OperationOutcome> DeleteExecAsync(string opId, Volume volume, CancellationToken ct)
+    {
+        var (bricks, targets, hosts) = context.Topology.Read(model =>
+        {
+            var bricks = model.BrickIdsOf(volume.Id).Select(b => model.Bricks[b]).ToList();
+            return (bricks, Targets(model, volume, bricks), ManageHosts(model, volume.ClusterId).ToList());
+        });
+
+        ExecutorException? lastError = null;
+        var destroyed = false;
+        foreach (var host in hosts)
+        {
+            try
+            {
+                await context.Executor.VolumeDestroyAsync(host, volume.Name, ct);
+                destroyed = true;
+                break;
+            }
+            catch (ExecutorException ex)
+            {
+                lastError = ex;
+            }
+        }
+
+        if (!destroyed)
+        {
+            // The Gluster volume is intact: give the volume back to its users rather than half-delete it.
+            await context.Topology.WriteAsync(
+                (model, changes) => changes.Put(model.Volumes[volume.Id] with { PendingOperationId = null }).Delete(EntityKind.Operation, opId),
+                CancellationToken.None);
+            throw lastError ?? new ExecutorException("No node of the cluster is available to delete the volume");
+        }
+
+        var gone = new List<Brick>();
+        var undone = await UndoAsync(targets, null, bricks, CancellationToken.None, gone);
+        await context.Topology.WriteAsync(
+            (model, changes) =>
+            {
+                Release(model, changes, gone);
+                if (undone is null)
+                {
+                    changes.Delete(EntityKind.Volume, volume.Id).Delete(EntityKind.Operation, opId);
+                }
+                else
+                {
+                    changes.Put(model.Operations[opId] with { Status = "failed" });
+                }
+            },
+            CancellationToken.None);
+        if (undone is not null)
+        {
+            throw new ExecutorException($"Volume {volume.Name} was deleted but some bricks could not be removed: {undone}");
+        }
+
+        Log.VolumeDeleted(context.Logger, volume.Name, volume.Id);
+        return OperationOutcome.Completed;
+    }
+
+    private sealed record ExecTargets(Dictionary<string, string> Hosts, Dictionary<string, string> StorageHosts, Dictionary<string, Device> Devices, long Gid);
+
+    private static ExecTargets Targets(TopologyModel model, Volume volume, IEnumerable<Brick> bricks)
+    {
+        var hosts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var storage = new Dictionary<string, string>(StringComparer.Ordinal);
+        var devices = new Dictionary<string, Device>(StringComparer.Ordinal);
+        foreach (var b in bricks)
+        {
+            var node = model.Nodes[b.NodeId];
+            hosts[node.Id] = node.ManageHostname;
+            storage[node.Id] = node.StorageHostname;
+            devices[b.DeviceId] = model.Devices[b.DeviceId];
+        }
+
+        return new ExecTargets(hosts, storage, devices, volume.Gid);
+    }
+
+    private static IEnumerable<string> ManageHosts(TopologyModel model, string clusterId) =>
+        model.NodeIdsOf(clusterId)
+            .Select(id => model.Nodes[id])
+            .Where(n => n.State == EntityState.Online && n.PendingOperationId is null)
+            .Select(n => n.ManageHostname);
+
+    private static VolumeRequest VolumeRequestFor(Volume volume, List<Brick> bricks, ExecTargets targets)
+    {
+        var options = volume.Options.Select(Rules.VolumeOption).OfType<KeyValuePair<string, string>>().ToList();
+        options.Add(new("user.heketi.id", volume.Id));
+        return new VolumeRequest(
+            volume.Name,
+            volume.Durability,
+            [.. bricks.OrderBy(b => b.SetIndex).ThenBy(b => b.Position).Select(b => new BrickAddress(targets.StorageHosts[b.NodeId], b.Path))],
+            options);
+    }
+
+    /// <summary>Creates the bricks on their nodes in parallel; <paramref name="made"/> collects those that exist.</summary>
+    private async Task CreateBricksAsync(ExecTargets targets, List<Brick> bricks, List<Brick> made, CancellationToken ct)
+    {
+        var tasks = bricks.Select(async b =>
+        {
+            await context.Executor.BrickCreateAsync(targets.Hosts[b.NodeId], BrickRequest.From(b, targets.Devices[b.DeviceId], targets.Gid), ct);
+            lock (made)
+            {
+                made.Add(b);
+            }
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch
+        {
+            // Surface the first node's error; the rest are in the log via the tasks.
+            throw tasks.Select(t => t.Exception?.InnerException).OfType<Exception>().First();
+        }
+    }
+
+    /// <summary>Destroys what exists. Returns null when all of it is gone, else what was left.</summary>
+    private async Task<string?> UndoAsync(ExecTargets targets, Volume? volume, List<Brick> bricks, CancellationToken ct, List<Brick>? gone = null)
+    {
+        var problems = new List<string>();
+        if (volume is not null)
+        {
+            try
+            {
+                await context.Executor.VolumeDestroyAsync(targets.Hosts[bricks[0].NodeId], volume.Name, ct);
+            }
+            catch (ExecutorException ex)
+            {
+                problems.Add(ex.Message);
+            }
+        }
+
+        await Task.WhenAll(bricks.Select(async b =>
+        {
+            try
+            {
+                await context.Executor.BrickDestroyAsync(targets.Hosts[b.NodeId], BrickRequest.From(b, targets.Devices[b.DeviceId], targets.Gid), ct);
+                if (gone is not null)
+                {
+                    lock (gone)
+                    {
+                        gone.Add(b);
+                    }
+                }
+            }
+            catch (ExecutorException ex)
+            {
+                lock (problems)
+                {
+                    problems.Add(ex.Message);
+                }
+            }
+        }));
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    /// <summary>Removes the bricks' records and gives their space back to the devices.</summary>
+    private static void Release(TopologyModel model, ChangeSet changes, IEnumerable<Brick> bricks)
+    {
+        var freed = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var b in bricks)
+        {
+            changes.Delete(EntityKind.Brick, b.Id);
+            freed[b.DeviceId] = freed.GetValueOrDefault(b.DeviceId) + b.ChargedKiB;
+        }
+
+        foreach (var (deviceId, kib) in freed)
+        {
+            if (model.Devices.TryGetValue(deviceId, out var d))
+            {
+                changes.Put(d with { FreeKiB = d.FreeKiB + kib, UsedKiB = d.UsedKiB - kib });
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+using Aplo.Core.Execution;
+using Aplo.Core.Topology;
+
+namespace Aplo.Executors.Simulated;
+
+/// <summary>
+/// An in-memory model of storage nodes: glusterd, the trusted pool, volume groups with real sizes, thin pools
+/// and Gluster volumes. It refuses what a real node would refuse (a device that is already a PV, a thin pool
+/// that does not fit, a volume name in use, a brick of a host outside the pool), so tests and benchmarks
+/// exercise the failure paths. It is the <c>mock</c> executor; it never runs a command.
+/// </summary>
+public sealed class SimulatedExecutor : IExecutor
+{
+    private const long ExtentKiB = 4 * Units.MiB;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, SimNode> nodes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SimVolume> volumes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> poolOf = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> brickIndex = new(StringComparer.Ordinal);
+
+    /// <param name="deviceSizeKiB">What every device reports; Heketi's mock uses 500 GiB.</param>
+    public SimulatedExecutor(long deviceSizeKiB)
+    {
+        DeviceSizeKiB = deviceSizeKiB;
+    }
+
+    public long DeviceSizeKiB { get; }
+
+    /// <summary>Hosts whose glusterd is down: every command to them fails.</summary>
+    public ISet<string> DownHosts { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Counts of calls per method, for tests that check what was run.</summary>
+    public IReadOnlyDictionary<string, int> Calls
+    {
+        get
+        {
+            lock (gate)
+            {
+                return new Dictionary<string, int>(calls);
+            }
+        }
+    }
+
+    private readonly Dictionary<string, int> calls = new(StringComparer.Ordinal);
+
+    /// <summary>Makes the simulated nodes hold what the store says exists, as real nodes would after a restart.</summary>
+    public void Seed(TopologyModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        lock (gate)
+        {
+            foreach (var node in model.Nodes.Values)
+            {
+                var sim = Node(node.ManageHostname);
+                poolOf[node.StorageHostname] = node.ClusterId;
+                poolOf[node.ManageHostname] = node.ClusterId;
+                foreach (var deviceId in model.DeviceIdsOf(node.Id))
+                {
+                    var d = model.Devices[deviceId];
+                    var vg = new SimVolumeGroup(d.Name, d.TotalKiB);
+                    sim.Pvs.Add(d.Name);
+                    sim.Vgs[d.VolumeGroup] = vg;
+                    foreach (var brickId in model.BrickIdsOnDevice(deviceId))
+                    {
+                        var b = model.Bricks[brickId];
+                        vg.Add(b.ThinPool, b.ThinPoolKiB + b.PoolMetadataKiB);
+                        sim.Mounts.Add(b.MountPoint);
+                    }
+                }
+            }
+
+            foreach (var v in model.Volumes.Values)
+            {
+                var bricks = model.BrickIdsOf(v.Id).Select(b => model.Bricks[b])
+                    .Select(b => new BrickAddress(model.Nodes[b.NodeId].StorageHostname, b.Path).ToString()).ToList();
+                volumes[v.Name] = new SimVolume(bricks) { Started = true };
+                brickIndex.UnionWith(bricks);
+            }
+        }
+    }
+
+    public Task GlusterdCheckAsync(string host, CancellationToken cancellationToken) => Run(nameof(GlusterdCheckAsync), host, _ => { });
+
+    public Task PeerProbeAsync(string host, string newNode, CancellationToken cancellationToken) =>
+        Run(nameof(PeerProbeAsync), host, _ =>
+        {
+            if (DownHosts.Contains(newNode))
+            {
+                throw new ExecutorException(host, $"peer probe: failed: Probe returned with Transport endpoint is not connected");
+            }
+
+            var pool = poolOf.GetValueOrDefault(host) ?? host;
+            poolOf[host] = pool;
+            poolOf[newNode] = pool;
+        });
+
+    public Task PeerDetachAsync(string host, string node, CancellationToken cancellationToken) =>
+        Run(nameof(PeerDetachAsync), host, _ => poolOf.Remove(node));
+
+    public Task<DeviceSpace> DeviceSetupAsync(string host, DeviceRequest device, CancellationToken cancellationToken) =>
+        Run(nameof(DeviceSetupAsync), host, n =>
+        {
+            if (n.Pvs.Contains(device.Name) && !device.DestroyData)
+            {
+                throw new ExecutorException(host, $"Can't initialize physical volume \"{device.Name}\": device is already a physical volume");
+            }
+
+            if (n.Vgs.ContainsKey(device.VolumeGroup))
+            {
+                throw new ExecutorException(host, $"A volume group called {device.VolumeGroup} already exists.");
+            }
+
+            n.Pvs.Add(device.Name);
+            var vg = new SimVolumeGroup(device.Name, DeviceSizeKiB / ExtentKiB * ExtentKiB);
+            n.Vgs[device.VolumeGroup] = vg;
+            return Space(vg, device.Name);
+        });
+
+    public Task<DeviceSpace> DeviceInfoAsync(string host, DeviceRequest device, CancellationToken cancellationToken) =>
+        Run(nameof(DeviceInfoAsync), host, n => Space(Vg(host, n, device.VolumeGroup), device.Name));
+
+    public Task DeviceTeardownAsync(string host, DeviceRequest device, CancellationToken cancellationToken) =>
+        Run(nameof(DeviceTeardownAsync), host, n =>
+        {
+            if (n.Vgs.TryGetValue(device.VolumeGroup, out var vg) && vg.Pools.Count > 0)
+            {
+                throw new ExecutorException(host, $"Volume group \"{device.VolumeGroup}\" still contains {vg.Pools.Count} logical volume(s)");
+            }
+
+            n.Vgs.Remove(device.VolumeGroup);
+            n.Pvs.Remove(device.Name);
+        });
+
+    public Task BrickCreateAsync(string host, BrickRequest brick, CancellationToken cancellationToken) =>
+        Run(nameof(BrickCreateAsync), host, n =>
+        {
+            var vg = Vg(host, n, brick.VolumeGroup);
+            var need = brick.ThinPoolKiB + brick.PoolMetadataKiB;
+            if (vg.Pools.ContainsKey(brick.ThinPool))
+            {
+                throw new ExecutorException(host, $"Logical Volume \"{brick.ThinPool}\" already exists in volume group \"{brick.VolumeGroup}\"");
+            }
+
+            if (need > vg.FreeKiB)
+            {
+                throw new ExecutorException(
+                    host, $"Volume group \"{brick.VolumeGroup}\" has insufficient free space ({vg.FreeKiB / ExtentKiB} extents): {need / ExtentKiB} required.");
+            }
+
+            vg.Add(brick.ThinPool, need);
+            n.Mounts.Add(brick.MountPoint);
+        });
+
+    public Task<bool> BrickDestroyAsync(string host, BrickRequest brick, CancellationToken cancellationToken) =>
+        Run(nameof(BrickDestroyAsync), host, n =>
+        {
+            n.Mounts.Remove(brick.MountPoint);
+            if (n.Vgs.TryGetValue(brick.VolumeGroup, out var vg))
+            {
+                vg.Remove(brick.ThinPool);
+            }
+
+            // Already gone counts as destroyed: destroy is idempotent.
+            return true;
+        });
+
+    public Task VolumeCreateAsync(string host, VolumeRequest volume, CancellationToken cancellationToken) =>
+        Run(nameof(VolumeCreateAsync), host, _ =>
+        {
+            if (volumes.ContainsKey(volume.Name))
+            {
+                throw new ExecutorException(host, $"volume create: {volume.Name}: failed: Volume {volume.Name} already exists");
+            }
+
+            foreach (var b in volume.Bricks)
+            {
+                if (DownHosts.Contains(b.Host))
+                {
+                    throw new ExecutorException(host, $"volume create: {volume.Name}: failed: Host {b.Host} is not in 'Peer in Cluster' state");
+                }
+
+                if (brickIndex.Contains(b.ToString()))
+                {
+                    throw new ExecutorException(host, $"volume create: {volume.Name}: failed: {b.Path} is already part of a volume");
+                }
+            }
+
+            brickIndex.UnionWith(volume.Bricks.Select(b => b.ToString()));
+            volumes[volume.Name] = new SimVolume([.. volume.Bricks.Select(b => b.ToString())]) { Started = true };
+        });
+
+    public Task VolumeExpandAsync(string host, VolumeRequest volume, CancellationToken cancellationToken) =>
+        Run(nameof(VolumeExpandAsync), host, _ =>
+        {
+            if (!volumes.TryGetValue(volume.Name, out var v))
+            {
+                throw new ExecutorException(host, $"volume add-brick: failed: Volume {volume.Name} does not exist");
+            }
+
+            v.Bricks.AddRange(volume.Bricks.Select(b => b.ToString()));
+            brickIndex.UnionWith(volume.Bricks.Select(b => b.ToString()));
+        });
+
+    public Task VolumeDestroyAsync(string host, string volumeName, CancellationToken cancellationToken) =>
+        Run(nameof(VolumeDestroyAsync), host, _ =>
+        {
+            if (volumes.Remove(volumeName, out var v))
+            {
+                brickIndex.ExceptWith(v.Bricks);
+            }
+        });
+
+    /// <summary>The Gluster volumes that exist, by name, with their bricks as host:path.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Volumes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return volumes.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)[.. v.Value.Bricks]);
+            }
+        }
+    }
+
+    /// <summary>Thin pools per host, as <c>vg/tp</c> names.</summary>
+    public IReadOnlyList<string> ThinPools(string host)
+    {
+        lock (gate)
+        {
+            return nodes.TryGetValue(host, out var n) ? [.. n.Vgs.SelectMany(vg => vg.Value.Pools.Keys.Select(tp => vg.Key + "/" + tp))] : [];
+        }
+    }
+
+    private static DeviceSpace Space(SimVolumeGroup vg, string name) =>
+        new(vg.SizeKiB, vg.FreeKiB, vg.SizeKiB - vg.FreeKiB, ExtentKiB, "sim-" + name.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture), [name]);
+
+    private static SimVolumeGroup Vg(string host, SimNode n, string name) =>
+        n.Vgs.TryGetValue(name, out var vg) ? vg : throw new ExecutorException(host, $"Volume group \"{name}\" not found");
+
+    private SimNode Node(string host)
+    {
+        if (!nodes.TryGetValue(host, out var n))
+        {
+            n = new SimNode();
+            nodes[host] = n;
+        }
+
+        return n;
+    }
+
+    private Task Run(string method, string host, Action<SimNode> action) =>
+        Run<bool>(method, host, n =>
+        {
+            action(n);
+            return true;
+        });
+
+    private Task<T> Run<T>(string method, string host, Func<SimNode, T> action)
+    {
+        lock (gate)
+        {
+            calls[method] = calls.GetValueOrDefault(method) + 1;
+            if (DownHosts.Contains(host))
+            {
+                return Task.FromException<T>(new ExecutorException(host, "connection refused: glusterd is not running"));
+            }
+
+            try
+            {
+                return Task.FromResult(action(Node(host)));
+            }
+            catch (ExecutorException ex)
+            {
+                return Task.FromException<T>(ex);
+            }
+        }
+    }
+
+    private sealed class SimNode
+    {
+        public HashSet<string> Pvs { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, SimVolumeGroup> Vgs { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Mounts { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class SimVolumeGroup(string device, long sizeKiB)
+    {
+        public string Device { get; } = device;
+
+        public long SizeKiB { get; } = sizeKiB;
+
+        private readonly Dictionary<string, long> pools = new(StringComparer.Ordinal);
+        private long used;
+
+        public IReadOnlyDictionary<string, long> Pools => pools;
+
+        public long FreeKiB => SizeKiB - used;
+
+        public void Add(string pool, long kib)
+        {
+            pools[pool] = kib;
+            used += kib;
+        }
+
+        public bool Remove(string pool)
+        {
+            if (!pools.Remove(pool, out var kib))
+            {
+                return false;
+            }
+
+            used -= kib;
+            return true;
+        }
+    }
+
+    private sealed class SimVolume(List<string> bricks)
+    {
+        public List<string> Bricks { get; } = bricks;
+
+        public bool Started { get; set; }
+    }
+}

@@ -1,0 +1,121 @@
+using Aplo.Core.Execution;
+using Aplo.Core.Operations;
+using Aplo.Core.Topology;
+using Aplo.Executors.Simulated;
+using Aplo.Server.Auth;
+using Aplo.Server.Configuration;
+using Aplo.Server.Endpoints;
+using Aplo.Server.Http;
+using Aplo.Storage.Sqlite;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing.Constraints;
+
+namespace Aplo.Server;
+
+/// <summary>Composes the server: store, topology, executor, services, the Heketi pipeline and routes.</summary>
+public static class AploServer
+{
+    /// <summary>Builds a server for <paramref name="options"/>. <paramref name="executor"/> overrides the configured one (tests).</summary>
+    public static async Task<WebApplication> BuildAsync(
+        ServerOptions options, CancellationToken cancellationToken, IExecutor? executor = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        time ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.AddRoutingCore().Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+        });
+        builder.WebHost.UseUrls($"http://{(options.ListenAddress.Contains(':', StringComparison.Ordinal) ? $"[{options.ListenAddress}]" : options.ListenAddress)}:{options.Port}");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(c =>
+        {
+            c.SingleLine = true;
+            c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            c.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(LevelOf(options.LogLevel));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        var store = await SqliteTopologyStore.OpenAsync(options.DbPath, cancellationToken);
+        var topology = await TopologyManager.OpenAsync(store, cancellationToken);
+        executor ??= CreateExecutor(options, topology);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(store);
+        services.AddSingleton(topology);
+        services.AddSingleton(executor);
+        services.AddSingleton(options.Gluster);
+        services.AddSingleton(new OperationQueue(time, options.Gluster.CompletedResultLifetime));
+        services.AddSingleton(new OperationThrottle(options.Gluster.MaxInflightOperations));
+        services.AddSingleton<OperationRunner>();
+        services.AddSingleton<IIdGenerator, RandomIdGenerator>();
+        services.AddSingleton(sp => new OperationContext(
+            topology, executor, sp.GetRequiredService<OperationRunner>(), options.Gluster, time,
+            sp.GetRequiredService<IIdGenerator>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Aplo.Operations")));
+        services.AddSingleton<ClusterService>();
+        services.AddSingleton<NodeService>();
+        services.AddSingleton<DeviceService>();
+        services.AddSingleton<VolumeService>();
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorMapping>();
+        var validator = options.AuthEnabled
+            ? new JwtValidator(System.Text.Encoding.UTF8.GetBytes(options.AdminKey), System.Text.Encoding.UTF8.GetBytes(options.UserKey), options.IatLeeway, time)
+            : null;
+        app.UseMiddleware<AuthMiddleware>(new AuthGate(validator));
+        app.UseMiddleware<PathMiddleware>();
+        app.UseRouting();
+        app.UseEndpoints(_ => { });
+        app.Run(context => HeketiResults.Error(context, StatusCodes.Status404NotFound, "Invalid path or request"));
+
+        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue();
+
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            app.Services.GetRequiredService<OperationRunner>().DisposeAsync().AsTask().GetAwaiter().GetResult();
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
+        return app;
+    }
+
+    /// <summary>The base address the server listens on, once started.</summary>
+    public static Uri Address(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    private static IExecutor CreateExecutor(ServerOptions options, TopologyManager topology)
+    {
+        switch (options.Executor)
+        {
+            case "mock":
+                var simulated = new SimulatedExecutor(options.MockDeviceSizeGiB * Units.GiB);
+                topology.Read(m =>
+                {
+                    simulated.Seed(m);
+                    return true;
+                });
+                return simulated;
+            default:
+                throw new ConfigException($"glusterfs.executor: '{options.Executor}' is not available in this build; use \"mock\"");
+        }
+    }
+
+    private static LogLevel LevelOf(string level) => level switch
+    {
+        "none" => LogLevel.None,
+        "critical" => LogLevel.Critical,
+        "error" => LogLevel.Error,
+        "warning" => LogLevel.Warning,
+        "debug" => LogLevel.Debug,
+        _ => LogLevel.Information,
+    };
+}

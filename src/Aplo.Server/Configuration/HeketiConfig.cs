@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json;
+using Aplo.Core.Allocation;
+using Aplo.Core.Topology;
+
+namespace Aplo.Server.Configuration;
+
+/// <summary>
+/// Reads Heketi's heketi.json format and its HEKETI_* environment overrides, so an existing Heketi config starts
+/// Aplo as it started Heketi. Values of the wrong type are refused at start with the key named: Heketi's sample
+/// config puts prose in optional keys, and passing that on to node commands was a known trap.
+/// </summary>
+public static class HeketiConfig
+{
+    public static ServerOptions Load(string? path, IReadOnlyDictionary<string, string?> environment, bool disableAuth)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        JsonElement root = default;
+        if (path is not null)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (IOException ex)
+            {
+                throw new ConfigException($"Unable to read config file {path}: {ex.Message}", ex);
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                root = doc.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new ConfigException($"Unable to parse config file {path}: {ex.Message}", ex);
+            }
+        }
+
+        var reader = new Reader(root, environment);
+        var gluster = reader.Section("glusterfs");
+        var defaults = new ServerOptions();
+        var limits = AllocationLimits.Default;
+        var settings = defaults.Gluster;
+
+        var options = defaults with
+        {
+            Port = reader.Port(),
+            ListenAddress = reader.String(root, "address", null) ?? defaults.ListenAddress,
+            AuthEnabled = !disableAuth,
+            AdminKey = reader.String(reader.Section("jwt", "admin"), "key", "HEKETI_ADMIN_KEY") ?? string.Empty,
+            UserKey = reader.String(reader.Section("jwt", "user"), "key", "HEKETI_USER_KEY") ?? string.Empty,
+            IatLeeway = TimeSpan.FromSeconds(reader.Long(default, "-", "HEKETI_JWT_IAT_LEEWAY_SECONDS") ?? 120),
+            Executor = NonEmpty(reader.String(gluster, "executor", "HEKETI_EXECUTOR")) ?? "ssh",
+            DbPath = NonEmpty(reader.String(gluster, "db", "HEKETI_DB_PATH")) ?? "heketi.db",
+            MockDeviceSizeGiB = reader.Long(default, "-", "HEKETI_MOCK_DEVICE_SIZE_GB") ?? 500,
+            LogLevel = NonEmpty(reader.String(gluster, "loglevel", "HEKETI_GLUSTERAPP_LOGLEVEL")) ?? "info",
+            Gluster = settings with
+            {
+                Limits = limits with
+                {
+                    BrickMaxKiB = (reader.Long(gluster, "brick_max_size_gb", null) is > 0 and var max ? max : 4096) * Units.GiB,
+                    BrickMinKiB = (reader.Long(gluster, "brick_min_size_gb", null) is > 0 and var min ? min : 1) * Units.GiB,
+                    MaxBricksPerVolume = (int)(reader.Long(gluster, "max_bricks_per_volume", null) is > 0 and var bricks ? bricks : 32),
+                    AverageFileSizeKiB = reader.Long(gluster, "average_file_size_kb", null) is > 0 and var avg ? avg : 64,
+                },
+                PreRequestVolumeOptions = reader.String(gluster, "pre_request_volume_options", "HEKETI_PRE_REQUEST_VOLUME_OPTIONS") ?? string.Empty,
+                PostRequestVolumeOptions = reader.String(gluster, "post_request_volume_options", "HEKETI_POST_REQUEST_VOLUME_OPTIONS") ?? string.Empty,
+                MaxVolumesPerCluster = (int)(reader.Long(gluster, "max_volumes_per_cluster", "HEKETI_GLUSTER_MAX_VOLUMES_PER_CLUSTER") ?? 1000),
+                MaxInflightOperations = (int)(reader.Long(gluster, "max_inflight_operations", "HEKETI_MAX_INFLIGHT_OPERATIONS") is > 0 and var inflight ? inflight : 8),
+                StrictZoneChecking = (reader.String(gluster, "zone_checking", "HEKETI_ZONE_CHECKING") ?? "none") switch
+                {
+                    "strict" => true,
+                    "none" or "" => false,
+                    var other => throw new ConfigException($"glusterfs.zone_checking: '{other}' is not one of none, strict"),
+                },
+            },
+        };
+
+        if (options.AuthEnabled && (options.AdminKey.Length == 0 || options.UserKey.Length == 0))
+        {
+            throw new ConfigException("Missing JWT information: jwt.admin.key and jwt.user.key must both be set, or start with --disable-auth");
+        }
+
+        if (options.Executor is not ("mock" or "ssh"))
+        {
+            throw new ConfigException($"glusterfs.executor: '{options.Executor}' is not supported; use mock or ssh");
+        }
+
+        return options;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private readonly struct Reader(JsonElement root, IReadOnlyDictionary<string, string?> env)
+    {
+        public JsonElement Section(params string[] path)
+        {
+            var e = root;
+            foreach (var p in path)
+            {
+                if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(p, out e))
+                {
+                    return default;
+                }
+            }
+
+            return e;
+        }
+
+        public int Port()
+        {
+            var text = Env("HEKETI_HTTP_PORT");
+            if (text is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("port", out var p))
+            {
+                text = p.ValueKind == JsonValueKind.Number ? p.GetRawText() : p.GetString();
+            }
+
+            if (text is null)
+            {
+                return 8080;
+            }
+
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
+                ? port
+                : throw new ConfigException($"port: '{text}' is not a TCP port number");
+        }
+
+        public string? String(JsonElement section, string key, string? envName)
+        {
+            if (envName is not null && Env(envName) is { } fromEnv)
+            {
+                return fromEnv;
+            }
+
+            if (section.ValueKind != JsonValueKind.Object || !section.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            return v.ValueKind == JsonValueKind.String ? v.GetString() : throw new ConfigException($"{key}: expected a string, got {v.GetRawText()}");
+        }
+
+        public long? Long(JsonElement section, string key, string? envName)
+        {
+            if (envName is not null && Env(envName) is { } fromEnv)
+            {
+                return long.TryParse(fromEnv, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+                    ? n
+                    : throw new ConfigException($"{envName}: '{fromEnv}' is not a whole number");
+            }
+
+            if (section.ValueKind != JsonValueKind.Object || !section.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            return v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var value)
+                ? value
+                : throw new ConfigException($"{key}: expected a whole number, got {v.GetRawText()}");
+        }
+
+        private string? Env(string name) => env.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+    }
+}

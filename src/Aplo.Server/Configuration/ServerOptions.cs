@@ -1,0 +1,31 @@
+using Aplo.Core.Operations;
+
+namespace Aplo.Server.Configuration;
+
+/// <summary>Everything the server needs to start, from heketi.json, HEKETI_* variables and flags.</summary>
+public sealed record ServerOptions
+{
+    public string ListenAddress { get; init; } = "0.0.0.0";
+
+    /// <summary>0 picks a free port (tests).</summary>
+    public int Port { get; init; } = 8080;
+
+    public bool AuthEnabled { get; init; } = true;
+
+    public string AdminKey { get; init; } = string.Empty;
+
+    public string UserKey { get; init; } = string.Empty;
+
+    /// <summary>How far in the future a token's iat may be (clock skew between client and server).</summary>
+    public TimeSpan IatLeeway { get; init; } = TimeSpan.FromSeconds(120);
+
+    public string Executor { get; init; } = "ssh";
+
+    public string DbPath { get; init; } = "heketi.db";
+
+    public long MockDeviceSizeGiB { get; init; } = 500;
+
+    public string LogLevel { get; init; } = "info";
+
+    public GlusterSettings Gluster { get; init; } = GlusterSettings.Default;
+}

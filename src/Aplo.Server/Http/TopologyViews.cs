@@ -1,0 +1,87 @@
+using Aplo.Contracts;
+using Aplo.Core.Operations;
+using Aplo.Core.Topology;
+
+namespace Aplo.Server.Http;
+
+/// <summary>Turns model entities into Heketi's response shapes. Called under the topology read lock.</summary>
+public static class TopologyViews
+{
+    public static ClusterInfoResponse Cluster(TopologyModel model, Cluster c) => new()
+    {
+        Id = c.Id,
+        Nodes = [.. model.NodeIdsOf(c.Id).Where(n => model.Nodes[n].PendingOperationId is null)],
+        Volumes = [.. model.VolumeIdsOf(c.Id).Where(v => VolumeService.IsVisible(model, model.Volumes[v]))],
+        File = c.File,
+        Block = c.Block,
+    };
+
+    public static NodeInfoResponse Node(TopologyModel model, Node n) => new()
+    {
+        Id = n.Id,
+        Zone = n.Zone,
+        ClusterId = n.ClusterId,
+        Hostnames = new HostAddresses { Manage = n.ManageHostnames, Storage = n.StorageHostnames },
+        Tags = n.Tags.Count == 0 ? null : n.Tags,
+        State = StateRules.ToWire(n.State),
+        Devices = [.. model.DeviceIdsOf(n.Id).Select(d => model.Devices[d]).Where(d => d.PendingOperationId is null).Select(d => Device(model, d))],
+    };
+
+    public static DeviceInfoResponse Device(TopologyModel model, Device d) => new()
+    {
+        Id = d.Id,
+        Name = d.Name,
+        Tags = d.Tags.Count == 0 ? null : d.Tags,
+        Storage = new StorageSize { Total = d.TotalKiB, Free = d.FreeKiB, Used = d.UsedKiB },
+        Paths = d.Paths.Count == 0 ? null : d.Paths,
+        PvUuid = d.PvUuid,
+        State = StateRules.ToWire(d.State),
+        Bricks = [.. model.BrickIdsOnDevice(d.Id).Select(b => model.Bricks[b]).Where(b => b.PendingOperationId is null).Select(Brick)],
+    };
+
+    public static BrickInfo Brick(Brick b) => new()
+    {
+        Id = b.Id,
+        Path = b.Path,
+        DeviceId = b.DeviceId,
+        NodeId = b.NodeId,
+        VolumeId = b.VolumeId,
+        Size = b.SizeKiB,
+    };
+
+    public static VolumeInfoResponse Volume(TopologyModel model, Volume v)
+    {
+        var hosts = model.NodeIdsOf(v.ClusterId)
+            .Select(id => model.Nodes[id])
+            .Where(n => n.PendingOperationId is null)
+            .Select(n => n.StorageHostname)
+            .ToList();
+        var requested = v.Requested;
+        return new VolumeInfoResponse
+        {
+            Id = v.Id,
+            Name = v.Name,
+            Size = v.SizeGiB,
+            Cluster = v.ClusterId,
+            Gid = v.Gid,
+            GlusterVolumeOptions = v.Options,
+            Durability = new VolumeDurabilityInfo
+            {
+                Type = string.IsNullOrEmpty(requested.Type) ? null : requested.Type,
+                Replicate = new ReplicaDurability { Replica = requested.Replica },
+                Disperse = new DisperseDurability { Data = requested.Data, Redundancy = requested.Redundancy },
+            },
+            Snapshot = new VolumeSnapshotInfo { Enable = v.SnapshotEnabled, Factor = v.SnapshotFactor },
+            Mount = new VolumeMountInfo
+            {
+                GlusterFS = new GlusterfsMount
+                {
+                    Hosts = hosts,
+                    Device = (hosts.Count > 0 ? hosts[0] : string.Empty) + ":" + v.Name,
+                    Options = new Dictionary<string, string> { ["backup-volfile-servers"] = string.Join(",", hosts.Skip(1)) },
+                },
+            },
+            Bricks = [.. model.BrickIdsOf(v.Id).Select(b => model.Bricks[b]).Where(b => b.PendingOperationId is null).Select(Brick)],
+        };
+    }
+}

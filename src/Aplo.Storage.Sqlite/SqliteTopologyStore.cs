@@ -1,0 +1,233 @@
+using System.Threading.Channels;
+using Aplo.Core.Persistence;
+using Aplo.Core.Topology;
+using Microsoft.Data.Sqlite;
+
+namespace Aplo.Storage.Sqlite;
+
+/// <summary>
+/// The topology in one SQLite file: WAL journal, <c>synchronous=FULL</c> so that every commit is on disk before
+/// it is acknowledged. Writes go through one writer task that commits whatever change sets are waiting as one
+/// transaction (group commit), so the cost of an fsync is shared by all writers that arrived during the last one.
+/// </summary>
+public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly string connectionString;
+    private readonly Channel<PendingCommit> queue = Channel.CreateUnbounded<PendingCommit>(new() { SingleReader = true });
+    private readonly SqliteConnection writer;
+    private readonly Task writerLoop;
+
+    private SqliteTopologyStore(string path, SqliteConnection writer)
+    {
+        Path = path;
+        connectionString = ConnectionString(path);
+        this.writer = writer;
+        writerLoop = Task.Run(WriteLoopAsync);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) the database and brings its schema up to date.</summary>
+    public static async Task<SqliteTopologyStore> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(ConnectionString(path));
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
+        await Migrations.ApplyAsync(connection, cancellationToken);
+        return new SqliteTopologyStore(path, connection);
+    }
+
+    public async Task<TopologyModel> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+
+        // One read transaction so the model is a consistent snapshot even while the writer commits.
+        await using var tx = connection.BeginTransaction(deferred: true);
+        var model = new TopologyModel();
+        await LoadAsync(connection, "clusters", EntityKind.Cluster, model, cancellationToken);
+        await LoadAsync(connection, "nodes", EntityKind.Node, model, cancellationToken);
+        await LoadAsync(connection, "devices", EntityKind.Device, model, cancellationToken);
+        await LoadAsync(connection, "volumes", EntityKind.Volume, model, cancellationToken);
+        await LoadAsync(connection, "bricks", EntityKind.Brick, model, cancellationToken);
+        await LoadAsync(connection, "pending_operations", EntityKind.Operation, model, cancellationToken);
+        return model;
+    }
+
+    public Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)
+    {
+        var pending = new PendingCommit(changes);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException(new ObjectDisposedException(nameof(SqliteTopologyStore)));
+        }
+
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await writerLoop;
+        await writer.DisposeAsync();
+        SqliteConnection.ClearPool(new SqliteConnection(connectionString));
+    }
+
+    private static string ConnectionString(string path) =>
+        new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingCommit>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                await using (var tx = (SqliteTransaction)await writer.BeginTransactionAsync())
+                {
+                    var statements = new Statements(writer, tx);
+                    foreach (var commit in batch)
+                    {
+                        foreach (var change in commit.Changes.Changes)
+                        {
+                            await statements.ApplyAsync(change);
+                        }
+                    }
+
+                    await tx.CommitAsync();
+                }
+
+                foreach (var commit in batch)
+                {
+                    commit.Done.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var commit in batch)
+                {
+                    commit.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private static async Task LoadAsync(SqliteConnection connection, string table, EntityKind kind, TopologyModel model, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, data FROM {table}";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetString(0);
+            var json = reader.GetString(1);
+            model.Apply(new Change(kind, id, EntityJson.Read(kind, json)));
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed class PendingCommit(ChangeSet changes)
+    {
+        public ChangeSet Changes { get; } = changes;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Prepared upserts and deletes for one transaction.</summary>
+    private sealed class Statements(SqliteConnection connection, SqliteTransaction tx)
+    {
+        private readonly Dictionary<string, SqliteCommand> prepared = new(StringComparer.Ordinal);
+
+        public async Task ApplyAsync(Change change)
+        {
+            var table = Table(change.Kind);
+            if (change.Entity is null)
+            {
+                var delete = Prepare($"DELETE FROM {table} WHERE id = $id", "$id");
+                delete.Parameters["$id"].Value = change.Id;
+                await delete.ExecuteNonQueryAsync();
+                return;
+            }
+
+            var json = EntityJson.Write(change.Kind, change.Entity);
+            var cmd = change.Entity switch
+            {
+                Node n => Bind(Prepare(Upsert(table, "cluster_id"), "$id", "$a", "$data"), change.Id, json, n.ClusterId),
+                Device d => Bind(Prepare(Upsert(table, "node_id"), "$id", "$a", "$data"), change.Id, json, d.NodeId),
+                Volume v => Bind(Prepare(Upsert(table, "cluster_id"), "$id", "$a", "$data"), change.Id, json, v.ClusterId),
+                Brick b => Bind(Prepare(Upsert(table, "volume_id", "device_id"), "$id", "$a", "$b", "$data"), change.Id, json, b.VolumeId, b.DeviceId),
+                PendingOperation o => Bind(Prepare(Upsert(table, "type"), "$id", "$a", "$data"), change.Id, json, (long)o.Type),
+                _ => Bind(Prepare(Upsert(table), "$id", "$data"), change.Id, json),
+            };
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        private static string Upsert(string table, params string[] columns)
+        {
+            var names = string.Join(string.Empty, columns.Select(c => ", " + c));
+            var values = string.Join(string.Empty, columns.Select((_, i) => ", $" + (char)('a' + i)));
+            var updates = string.Join(string.Empty, columns.Select(c => $", {c} = excluded.{c}"));
+            return $"INSERT INTO {table} (id{names}, data) VALUES ($id{values}, $data) ON CONFLICT (id) DO UPDATE SET data = excluded.data{updates}";
+        }
+
+        private static SqliteCommand Bind(SqliteCommand cmd, string id, string json, params object[] columns)
+        {
+            cmd.Parameters["$id"].Value = id;
+            cmd.Parameters["$data"].Value = json;
+            for (var i = 0; i < columns.Length; i++)
+            {
+                cmd.Parameters["$" + (char)('a' + i)].Value = columns[i];
+            }
+
+            return cmd;
+        }
+
+        private SqliteCommand Prepare(string sql, params string[] parameters)
+        {
+            if (!prepared.TryGetValue(sql, out var cmd))
+            {
+                cmd = connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = sql;
+                foreach (var p in parameters)
+                {
+                    cmd.Parameters.Add(new SqliteParameter { ParameterName = p });
+                }
+
+                prepared[sql] = cmd;
+            }
+
+            return cmd;
+        }
+
+        private static string Table(EntityKind kind) => kind switch
+        {
+            EntityKind.Cluster => "clusters",
+            EntityKind.Node => "nodes",
+            EntityKind.Device => "devices",
+            EntityKind.Brick => "bricks",
+            EntityKind.Volume => "volumes",
+            EntityKind.Operation => "pending_operations",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+    }
+}
