@@ -13,6 +13,7 @@ public sealed class OperationRunner(OperationQueue queue, OperationThrottle thro
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
     private readonly HashSet<Task> running = [];
+    private int disposed;
 
     public OperationQueue Queue { get; } = queue;
 
@@ -52,6 +53,11 @@ public sealed class OperationRunner(OperationQueue queue, OperationThrottle thro
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         Task[] tasks;
         lock (gate)

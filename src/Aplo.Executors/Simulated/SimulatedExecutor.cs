@@ -29,6 +29,12 @@ public sealed class SimulatedExecutor : IExecutor
     /// <summary>Hosts whose glusterd is down: every command to them fails.</summary>
     public ISet<string> DownHosts { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Awaited before every command with the method name and host: the injection point for tests that hold an
+    /// operation mid-way or make one command fail (throw <see cref="ExecutorException"/>).
+    /// </summary>
+    public Func<string, string, Task>? BeforeCommand { get; set; }
+
     /// <summary>Counts of calls per method, for tests that check what was run.</summary>
     public IReadOnlyDictionary<string, int> Calls
     {
@@ -255,24 +261,22 @@ public sealed class SimulatedExecutor : IExecutor
             return true;
         });
 
-    private Task<T> Run<T>(string method, string host, Func<SimNode, T> action)
+    private async Task<T> Run<T>(string method, string host, Func<SimNode, T> action)
     {
+        if (BeforeCommand is { } hook)
+        {
+            await hook(method, host);
+        }
+
         lock (gate)
         {
             calls[method] = calls.GetValueOrDefault(method) + 1;
             if (DownHosts.Contains(host))
             {
-                return Task.FromException<T>(new ExecutorException(host, "connection refused: glusterd is not running"));
+                throw new ExecutorException(host, "connection refused: glusterd is not running");
             }
 
-            try
-            {
-                return Task.FromResult(action(Node(host)));
-            }
-            catch (ExecutorException ex)
-            {
-                return Task.FromException<T>(ex);
-            }
+            return action(Node(host));
         }
     }
 
