@@ -86,6 +86,7 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<PendingCommit>(MaxBatch);
+        using var statements = new Statements(writer);
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -98,7 +99,7 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
             {
                 await using (var tx = (SqliteTransaction)await writer.BeginTransactionAsync())
                 {
-                    var statements = new Statements(writer, tx);
+                    statements.Begin(tx);
                     foreach (var commit in batch)
                     {
                         foreach (var change in commit.Changes.Changes)
@@ -152,10 +153,28 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>Prepared upserts and deletes for one transaction.</summary>
-    private sealed class Statements(SqliteConnection connection, SqliteTransaction tx)
+    /// <summary>Upserts and deletes, prepared once for the writer connection and reused by every transaction.</summary>
+    private sealed class Statements(SqliteConnection connection) : IDisposable
     {
         private readonly Dictionary<string, SqliteCommand> prepared = new(StringComparer.Ordinal);
+        private SqliteTransaction? tx;
+
+        public void Begin(SqliteTransaction transaction)
+        {
+            tx = transaction;
+            foreach (var cmd in prepared.Values)
+            {
+                cmd.Transaction = transaction;
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var cmd in prepared.Values)
+            {
+                cmd.Dispose();
+            }
+        }
 
         public async Task ApplyAsync(Change change)
         {

@@ -1,0 +1,43 @@
+# Aplo: `make demo` runs the main job on a fresh machine; `make test` runs every test.
+SHELL := /bin/bash
+CONFIGURATION ?= Release
+DOTNET ?= dotnet
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: all build test format demo demo-down bench clean
+
+all: build
+
+## build: compile everything and leave runnable bin/aplo-server
+build:
+	$(DOTNET) build Aplo.slnx -c $(CONFIGURATION)
+	$(DOTNET) publish src/Aplo.Server/Aplo.Server.csproj -c $(CONFIGURATION) --no-build -o .build/aplo-server
+	@mkdir -p bin
+	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/../.build/aplo-server/aplo-server" "$$@"\n' > bin/aplo-server
+	@chmod +x bin/aplo-server
+
+## format: apply the code style (CI checks it with --verify-no-changes)
+format:
+	$(DOTNET) format Aplo.slnx
+
+## test: style check, build, every test project; ends with "N passed, N failed"
+test:
+	scripts/test
+
+## demo: server + sample topology + a replica-3 volume, printed
+demo: build
+	scripts/demo
+
+demo-down:
+	scripts/demo --down
+
+## bench: the benchmarks in bench/ (figures go to docs/benchmarks.md)
+bench:
+	$(DOTNET) run -c Release --project bench/Aplo.Bench -- all
+
+clean:
+	rm -rf bin .build
+	$(DOTNET) clean Aplo.slnx -c $(CONFIGURATION) >/dev/null
+
+-include mk/lab.mk

@@ -1,0 +1,12 @@
+using Aplo.Bench;
+
+// aplo bench: `dotnet run -c Release --project bench/Aplo.Bench -- <name>`; see docs/benchmarks.md.
+var name = args.Length > 0 ? args[0] : "all";
+var quick = args.Contains("--quick");
+using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+if (name is "api" or "all")
+{
+    await ApiThroughput.RunAsync(quick, Console.Out, cts.Token);
+}
+
+return 0;
