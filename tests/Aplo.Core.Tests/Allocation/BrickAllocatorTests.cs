@@ -1,0 +1,416 @@
+using Aplo.Core.Allocation;
+using Aplo.Core.Errors;
+using Aplo.Core.Topology;
+
+namespace Aplo.Core.Tests.Allocation;
+
+public sealed class BrickAllocatorTests
+{
+    private const long MiB = 1024;
+    private const long GiB = 1024 * 1024;
+    private const long Extent = 4 * MiB;
+
+    private static readonly Durability Replica3 = new(DurabilityType.Replicate, 3, 0, 0, false);
+    private static readonly Durability Replica2 = new(DurabilityType.Replicate, 2, 0, 0, false);
+    private static readonly Durability Arbiter = new(DurabilityType.Replicate, 3, 0, 0, true);
+    private static readonly Durability Disperse4Plus2 = new(DurabilityType.Disperse, 0, 4, 2, false);
+
+    private readonly BrickAllocator allocator = new(AllocationLimits.Default);
+
+    [Fact]
+    public void Allocate_Replica3OnThreeNodes_PlacesOneBrickPerNodeAndZone()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(100 * GiB, Replica3, 1f));
+
+        Assert.Equal(3, plans.Count);
+        Assert.Equal(3, plans.Select(p => p.NodeId).Distinct().Count());
+        Assert.Equal(3, plans.Select(p => ZoneOf(devices, p)).Distinct().Count());
+        Assert.All(plans, p => Assert.Equal(100 * GiB, p.SizeKiB));
+        Assert.All(plans, p => Assert.Equal(105_381_888, p.ChargedKiB));
+        Assert.All(plans, p => Assert.Equal(BrickRole.Data, p.Role));
+        Assert.All(plans, p => Assert.Equal(0, p.SetIndex));
+        Assert.Equal([0, 1, 2], plans.Select(p => p.Position));
+    }
+
+    [Fact]
+    public void Allocate_Replica3OnSixNodesInThreeZones_SpreadsTheZones()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 2, devicesPerNode: 2, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(10 * GiB, Replica3, 1f));
+
+        Assert.Equal(3, plans.Select(p => ZoneOf(devices, p)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Allocate_ZonesAreSpread_EvenWhenTheEmptiestDevicesShareAZone()
+    {
+        var devices = new List<CandidateDevice>
+        {
+            new("d1", "n1", 1, 900 * GiB, Extent),
+            new("d2", "n2", 1, 800 * GiB, Extent),
+            new("d3", "n3", 1, 700 * GiB, Extent),
+            new("d4", "n4", 2, 100 * GiB, Extent),
+            new("d5", "n5", 3, 100 * GiB, Extent),
+        };
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(10 * GiB, Replica3, 1f));
+
+        Assert.Equal(3, plans.Select(p => ZoneOf(devices, p)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Allocate_ManyDevicesOnTwoNodes_NeverPutsTwoBricksOfASetOnOneNode()
+    {
+        var devices = Grid(zones: 1, nodesPerZone: 2, devicesPerNode: 6, freeKiB: 500 * GiB);
+
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(10 * GiB, Replica3, 1f)));
+
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.Contains("3 distinct nodes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_SeveralSets_EachSetHasDistinctNodes()
+    {
+        var devices = Grid(zones: 2, nodesPerZone: 2, devicesPerNode: 3, freeKiB: 120 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(200 * GiB, Replica3, 1f));
+
+        Assert.True(plans.Select(p => p.SetIndex).Distinct().Count() > 1);
+        foreach (var set in plans.GroupBy(p => p.SetIndex))
+        {
+            Assert.Equal(3, set.Select(p => p.NodeId).Distinct().Count());
+        }
+
+        AssertWithinFreeSpace(devices, plans);
+    }
+
+    [Fact]
+    public void Allocate_SingleSetDoesNotFit_SplitsIntoTwoSets()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 2, freeKiB: 60 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(100 * GiB, Replica3, 1f));
+
+        Assert.Equal(6, plans.Count);
+        Assert.Equal([0, 1], plans.Select(p => p.SetIndex).Distinct().Order());
+        Assert.All(plans, p => Assert.Equal(50 * GiB, p.SizeKiB));
+        AssertWithinFreeSpace(devices, plans);
+    }
+
+    [Fact]
+    public void Allocate_TwoSetsDoNotFitEither_SplitsIntoFourSets()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 4, freeKiB: 30 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(100 * GiB, Replica3, 1f));
+
+        Assert.Equal(12, plans.Count);
+        Assert.Equal([0, 1, 2, 3], plans.Select(p => p.SetIndex).Distinct().Order());
+        Assert.All(plans, p => Assert.Equal(25 * GiB, p.SizeKiB));
+        AssertWithinFreeSpace(devices, plans);
+    }
+
+    [Fact]
+    public void Allocate_FitsInOneSet_DoesNotSplit()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 4, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(100 * GiB, Replica3, 1f));
+
+        Assert.Equal(3, plans.Count);
+    }
+
+    [Fact]
+    public void Allocate_BrickLargerThanMax_StartsWithMoreSets()
+    {
+        var limits = AllocationLimits.Default with { BrickMaxKiB = 30 * GiB };
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 4, freeKiB: 500 * GiB);
+
+        var plans = new BrickAllocator(limits).Allocate(devices, new PlacementRequest(100 * GiB, Replica3, 1f));
+
+        Assert.All(plans, p => Assert.Equal(25 * GiB, p.SizeKiB));
+        Assert.Equal(4, plans.Select(p => p.SetIndex).Distinct().Count());
+    }
+
+    [Fact]
+    public void Allocate_FreeSpaceEqualToTheCharge_IsNotEnough()
+    {
+        var (tp, meta) = BrickSizing.SpaceNeeded(10 * GiB, 1f, Extent);
+        var exact = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: tp + meta);
+        var more = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: tp + meta + 1);
+        var limits = AllocationLimits.Default with { BrickMinKiB = 10 * GiB };
+
+        var ex = Assert.Throws<AploException>(() => new BrickAllocator(limits).Allocate(exact, new PlacementRequest(10 * GiB, Replica3, 1f)));
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.Equal(3, new BrickAllocator(limits).Allocate(more, new PlacementRequest(10 * GiB, Replica3, 1f)).Count);
+    }
+
+    [Fact]
+    public void Allocate_VolumeSmallerThanMinimumBrick_IsNoSpaceWithTheReason()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(512 * MiB, Replica3, 1f)));
+
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.Contains("minimum brick size", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_SplittingWouldGoBelowMinimumBrick_IsNoSpace()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 8, freeKiB: 900 * MiB);
+
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(GiB, Replica3, 1f)));
+
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.StartsWith("No space", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_MoreBricksThanTheVolumeMax_IsNoSpaceWithTheReason()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(GiB, Replica3, 1f, ExistingBricks: 30)));
+
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.Contains("32 bricks", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_ExistingBricksExactlyAtTheMax_StillFits()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(GiB, Replica3, 1f, ExistingBricks: 29, FirstSetIndex: 7));
+
+        Assert.Equal(3, plans.Count);
+        Assert.All(plans, p => Assert.Equal(7, p.SetIndex));
+    }
+
+    [Fact]
+    public void Allocate_SplittingPastMaxBricks_IsNoSpace()
+    {
+        var limits = AllocationLimits.Default with { MaxBricksPerVolume = 6 };
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 4, freeKiB: 30 * GiB);
+
+        var ex = Assert.Throws<AploException>(() => new BrickAllocator(limits).Allocate(devices, new PlacementRequest(100 * GiB, Replica3, 1f)));
+
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.StartsWith("No space", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_NoDevices_IsNoSpace()
+    {
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate([], new PlacementRequest(GiB, Replica3, 1f)));
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+    }
+
+    [Fact]
+    public void Allocate_StrictZonesWithFewerZonesThanReplica_RefusesWithTheReason()
+    {
+        var devices = Grid(zones: 2, nodesPerZone: 3, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(GiB, Replica3, 1f, StrictZones: true)));
+
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.Contains("zone", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_NonStrictZonesWithFewerZonesThanReplica_StillPlaces()
+    {
+        var devices = Grid(zones: 2, nodesPerZone: 3, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(GiB, Replica3, 1f));
+
+        Assert.Equal(3, plans.Select(p => p.NodeId).Distinct().Count());
+        Assert.Equal(2, plans.Select(p => ZoneOf(devices, p)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Allocate_StrictZonesWithEnoughZones_UsesDistinctZonesInEverySet()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 2, devicesPerNode: 2, freeKiB: 40 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(100 * GiB, Replica3, 1f, StrictZones: true));
+
+        foreach (var set in plans.GroupBy(p => p.SetIndex))
+        {
+            Assert.Equal(3, set.Select(p => ZoneOf(devices, p)).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void Allocate_Arbiter_ThirdBrickIsSizedByAverageFileSize()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(100 * GiB, Arbiter, 1f));
+
+        Assert.Equal([BrickRole.Data, BrickRole.Data, BrickRole.Arbiter], plans.Select(p => p.Role));
+        Assert.Equal(100 * GiB, plans[0].SizeKiB);
+        Assert.Equal(100 * GiB, plans[1].SizeKiB);
+        Assert.Equal(100 * GiB / 64, plans[2].SizeKiB);
+        Assert.Equal(2, plans[2].Position);
+        var (tp, meta) = BrickSizing.SpaceNeeded(100 * GiB / 64, 1f, Extent);
+        Assert.Equal(tp + meta, plans[2].ChargedKiB);
+    }
+
+    [Fact]
+    public void Allocate_ArbiterOfASmallVolume_HasThe16MiBFloor()
+    {
+        var limits = AllocationLimits.Default with { AverageFileSizeKiB = 1024 };
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var plans = new BrickAllocator(limits).Allocate(devices, new PlacementRequest(GiB, Arbiter, 1f));
+
+        Assert.Equal(16 * MiB, plans.Single(p => p.Role == BrickRole.Arbiter).SizeKiB);
+    }
+
+    [Fact]
+    public void Allocate_Arbiter_FitsTheSmallBrickOnASmallDevice()
+    {
+        var devices = new List<CandidateDevice>
+        {
+            new("d1", "n1", 1, 20 * GiB, Extent),
+            new("d2", "n2", 2, 20 * GiB, Extent),
+            new("d3", "n3", 3, 1 * GiB, Extent),
+        };
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(10 * GiB, Arbiter, 1f));
+
+        Assert.Equal("d3", plans.Single(p => p.Role == BrickRole.Arbiter).DeviceId);
+    }
+
+    [Fact]
+    public void Allocate_Disperse4Plus2OnFiveNodes_IsNoSpace()
+    {
+        var devices = Grid(zones: 1, nodesPerZone: 5, devicesPerNode: 2, freeKiB: 500 * GiB);
+
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(8 * GiB, Disperse4Plus2, 1f)));
+
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.Contains("6 distinct nodes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_Disperse4Plus2OnSixNodes_PlacesSixBricksOfAQuarterEach()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 2, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(8 * GiB, Disperse4Plus2, 1f));
+
+        Assert.Equal(6, plans.Count);
+        Assert.Equal(6, plans.Select(p => p.NodeId).Distinct().Count());
+        Assert.All(plans, p => Assert.Equal(2 * GiB, p.SizeKiB));
+    }
+
+    [Fact]
+    public void Allocate_Distribute_PlacesOneBrickPerSet()
+    {
+        var devices = Grid(zones: 1, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(10 * GiB, Durability.Distribute, 1f));
+
+        var plan = Assert.Single(plans);
+        Assert.Equal(10 * GiB, plan.SizeKiB);
+    }
+
+    [Fact]
+    public void Allocate_SnapshotFactor_ChargesTheLargerThinPool()
+    {
+        var devices = Grid(zones: 2, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(10 * GiB, Replica2, 1.5f));
+
+        Assert.All(plans, p => Assert.Equal(10 * GiB, p.SizeKiB));
+        Assert.All(plans, p => Assert.Equal(15 * GiB, p.ThinPoolKiB));
+    }
+
+    [Fact]
+    public void Allocate_PrefersTheDeviceWithMostFreeSpace()
+    {
+        var devices = new List<CandidateDevice>
+        {
+            new("a", "n1", 1, 100 * GiB, Extent),
+            new("b", "n1", 1, 300 * GiB, Extent),
+            new("c", "n1", 1, 200 * GiB, Extent),
+        };
+
+        var plan = Assert.Single(allocator.Allocate(devices, new PlacementRequest(10 * GiB, Durability.Distribute, 1f)));
+
+        Assert.Equal("b", plan.DeviceId);
+    }
+
+    [Fact]
+    public void Allocate_SameInputTwice_GivesTheSamePlacement()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 3, devicesPerNode: 3, freeKiB: 100 * GiB);
+        var request = new PlacementRequest(300 * GiB, Replica3, 1f);
+
+        var first = allocator.Allocate(devices, request);
+        var second = new BrickAllocator(AllocationLimits.Default).Allocate([.. devices], request);
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Allocate_SameDevicesInAnotherOrder_GivesTheSamePlacement()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 3, devicesPerNode: 3, freeKiB: 100 * GiB);
+        var request = new PlacementRequest(300 * GiB, Replica3, 1f);
+        var shuffled = devices.ToArray();
+        new Random(7).Shuffle(shuffled);
+
+        Assert.Equal(allocator.Allocate(devices, request), allocator.Allocate(shuffled, request));
+    }
+
+    [Fact]
+    public void Allocate_DoesNotChangeTheCandidates()
+    {
+        var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
+        var before = devices.ToList();
+
+        allocator.Allocate(devices, new PlacementRequest(100 * GiB, Replica3, 1f));
+
+        Assert.Equal(before, devices);
+    }
+
+    /// <summary><paramref name="zones"/> × <paramref name="nodesPerZone"/> nodes named n1…, devices d{node}-{i}.</summary>
+    internal static List<CandidateDevice> Grid(int zones, int nodesPerZone, int devicesPerNode, long freeKiB)
+    {
+        var result = new List<CandidateDevice>();
+        var n = 0;
+        for (var z = 1; z <= zones; z++)
+        {
+            for (var i = 0; i < nodesPerZone; i++)
+            {
+                n++;
+                for (var d = 0; d < devicesPerNode; d++)
+                {
+                    result.Add(new CandidateDevice($"d{n}-{d}", $"n{n}", z, freeKiB, Extent));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static int ZoneOf(IReadOnlyList<CandidateDevice> devices, BrickPlan plan) => devices.Single(d => d.DeviceId == plan.DeviceId).Zone;
+
+    private static void AssertWithinFreeSpace(IReadOnlyList<CandidateDevice> devices, IReadOnlyList<BrickPlan> plans)
+    {
+        foreach (var group in plans.GroupBy(p => p.DeviceId))
+        {
+            var free = devices.Single(d => d.DeviceId == group.Key).FreeKiB;
+            Assert.True(group.Sum(p => p.ChargedKiB) < free, $"device {group.Key} is charged {group.Sum(p => p.ChargedKiB)} of {free}");
+        }
+    }
+}
