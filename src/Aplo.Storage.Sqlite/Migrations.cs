@@ -10,7 +10,7 @@ internal static class Migrations
 {
     public static IReadOnlyList<(int Version, string Name)> All { get; } = Discover();
 
-    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    public static async Task CheckVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var current = await UserVersionAsync(connection, cancellationToken);
         var latest = All.Count == 0 ? 0 : All[^1].Version;
@@ -19,6 +19,12 @@ internal static class Migrations
             throw new InvalidOperationException(
                 $"The database is at schema version {current}, newer than this server knows ({latest}); refusing to open it");
         }
+    }
+
+    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await CheckVersionAsync(connection, cancellationToken);
+        var current = await UserVersionAsync(connection, cancellationToken);
 
         foreach (var (version, name) in All.Where(m => m.Version > current))
         {

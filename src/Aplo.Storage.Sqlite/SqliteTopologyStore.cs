@@ -38,10 +38,21 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
         }
 
         var connection = new SqliteConnection(ConnectionString(path));
-        await connection.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
-        await Migrations.ApplyAsync(connection, cancellationToken);
-        return new SqliteTopologyStore(path, connection);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // Check the schema before changing anything: a file from a newer server is refused untouched.
+            await Migrations.CheckVersionAsync(connection, cancellationToken);
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", cancellationToken);
+            await Migrations.ApplyAsync(connection, cancellationToken);
+            return new SqliteTopologyStore(path, connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<TopologyModel> LoadAsync(CancellationToken cancellationToken)

@@ -206,6 +206,11 @@ public sealed class VolumeService(OperationContext context)
             }
         }
 
+        if (durability.Arbiter && average > spec.SizeGiB * Units.GiB)
+        {
+            throw AploException.Invalid($"glustervolumeoptions: the average file size ({average} KiB) is larger than the volume");
+        }
+
         if (durability.Type == DurabilityType.Disperse && spec.SizeGiB * Units.GiB < durability.Data * context.Settings.Limits.BrickMinKiB)
         {
             throw AploException.Invalid(

@@ -103,21 +103,22 @@ public static partial class Rules
         }
     }
 
-    [GeneratedRegex("^[A-Fa-f0-9]+$")]
+    // Patterns end in \z, not $: in .NET $ also matches before a final newline, which must never pass.
+    [GeneratedRegex("^[A-Fa-f0-9]+\\z")]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$")]
+    [GeneratedRegex(@"^(?=.{1,253}\z)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?\z")]
     private static partial Regex HostnamePattern();
 
-    [GeneratedRegex("^/[a-zA-Z0-9_.:/-]+$")]
+    [GeneratedRegex("^/[a-zA-Z0-9_.:/-]+\\z")]
     private static partial Regex DevicePattern();
 
-    [GeneratedRegex("^[a-zA-Z0-9_-]+$")]
+    [GeneratedRegex("^[a-zA-Z0-9_-]+\\z")]
     private static partial Regex VolumeNamePattern();
 
-    [GeneratedRegex("^[a-zA-Z0-9_.-]{1,128}$")]
+    [GeneratedRegex("^[a-zA-Z0-9_.-]{1,128}\\z")]
     private static partial Regex OptionKeyPattern();
 
-    [GeneratedRegex("^[a-zA-Z0-9_.-]{1,32}$")]
+    [GeneratedRegex("^[a-zA-Z0-9_.-]{1,32}\\z")]
     private static partial Regex TagKeyPattern();
 }

@@ -32,6 +32,10 @@ public static class HeketiConfig
             {
                 using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
                 root = doc.RootElement.Clone();
+                if (root.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                {
+                    throw new ConfigException($"Unable to parse config file {path}: the top level must be a JSON object");
+                }
             }
             catch (JsonException ex)
             {
@@ -115,7 +119,12 @@ public static class HeketiConfig
             var text = Env("HEKETI_HTTP_PORT");
             if (text is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("port", out var p))
             {
-                text = p.ValueKind == JsonValueKind.Number ? p.GetRawText() : p.GetString();
+                text = p.ValueKind switch
+                {
+                    JsonValueKind.Number => p.GetRawText(),
+                    JsonValueKind.String => p.GetString(),
+                    _ => throw new ConfigException($"port: expected a port number as a string, got {p.GetRawText()}"),
+                };
             }
 
             if (text is null)
