@@ -1,7 +1,9 @@
 using Aplo.Core.Execution;
 using Aplo.Core.Operations;
 using Aplo.Core.Topology;
+using Aplo.Executors.Gluster;
 using Aplo.Executors.Simulated;
+using Aplo.Executors.Transports.Ssh;
 using Aplo.Server.Auth;
 using Aplo.Server.Configuration;
 using Aplo.Server.Endpoints;
@@ -42,21 +44,22 @@ public static class AploServer
 
         var store = await SqliteTopologyStore.OpenAsync(options.DbPath, cancellationToken);
         var topology = await TopologyManager.OpenAsync(store, cancellationToken);
-        executor ??= CreateExecutor(options, topology);
 
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton(store);
         services.AddSingleton(topology);
-        services.AddSingleton(executor);
+        var injected = executor;
+        var owned = new List<IDisposable>();
+        services.AddSingleton(sp => injected ?? CreateExecutor(options, topology, sp.GetRequiredService<ILoggerFactory>(), time, owned));
         services.AddSingleton(options.Gluster);
         services.AddSingleton(new OperationQueue(time, options.Gluster.CompletedResultLifetime));
         services.AddSingleton(new OperationThrottle(options.Gluster.MaxInflightOperations));
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<IIdGenerator, RandomIdGenerator>();
         services.AddSingleton(sp => new OperationContext(
-            topology, executor, sp.GetRequiredService<OperationRunner>(), options.Gluster, time,
+            topology, sp.GetRequiredService<IExecutor>(), sp.GetRequiredService<OperationRunner>(), options.Gluster, time,
             sp.GetRequiredService<IIdGenerator>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Aplo.Operations")));
         services.AddSingleton<ClusterService>();
         services.AddSingleton<NodeService>();
@@ -64,6 +67,9 @@ public static class AploServer
         services.AddSingleton<VolumeService>();
 
         var app = builder.Build();
+
+        // Build the executor now so that a bad sshexec section stops the start, not the first request.
+        app.Services.GetRequiredService<IExecutor>();
         app.UseMiddleware<ErrorMapping>();
         var validator = options.AuthEnabled
             ? new JwtValidator(System.Text.Encoding.UTF8.GetBytes(options.AdminKey), System.Text.Encoding.UTF8.GetBytes(options.UserKey), options.IatLeeway, time)
@@ -80,6 +86,7 @@ public static class AploServer
         {
             app.Services.GetRequiredService<OperationRunner>().DisposeAsync().AsTask().GetAwaiter().GetResult();
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            owned.ForEach(d => d.Dispose());
         });
         return app;
     }
@@ -92,10 +99,23 @@ public static class AploServer
         return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
     }
 
-    private static IExecutor CreateExecutor(ServerOptions options, TopologyManager topology)
+    private static IExecutor CreateExecutor(ServerOptions options, TopologyManager topology, ILoggerFactory logs, TimeProvider time, List<IDisposable> owned)
     {
         switch (options.Executor)
         {
+            case "ssh":
+                var ssh = options.Ssh ?? throw new ConfigException("glusterfs.sshexec.keyfile: the ssh executor needs a private key file");
+                try
+                {
+                    var transport = new SshTransport(ssh, logs.CreateLogger<SshTransport>(), time);
+                    owned.Add(transport);
+                    return new GlusterExecutor(transport, options.Commands, logs.CreateLogger<GlusterExecutor>(), time);
+                }
+                catch (ExecutorException ex)
+                {
+                    throw new ConfigException("glusterfs.sshexec: " + ex.Message, ex);
+                }
+
             case "mock":
                 var simulated = new SimulatedExecutor(options.MockDeviceSizeGiB * Units.GiB);
                 topology.Read(m =>
@@ -105,7 +125,7 @@ public static class AploServer
                 });
                 return simulated;
             default:
-                throw new ConfigException($"glusterfs.executor: '{options.Executor}' is not available in this build; use \"mock\"");
+                throw new ConfigException($"glusterfs.executor: '{options.Executor}' is not supported; use ssh or mock");
         }
     }
 

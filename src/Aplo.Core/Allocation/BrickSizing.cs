@@ -6,7 +6,11 @@ namespace Aplo.Core.Allocation;
 public static class BrickSizing
 {
     private const long MaxPoolMetadataKiB = 16 * Units.GiB;
-    private const long MinArbiterKiB = 16 * Units.MiB;
+    /// <summary>
+    /// The smallest arbiter brick. Heketi used 16 MiB, but mkfs.xfs since xfsprogs 5.19 refuses file systems
+    /// under 300 MiB ("Filesystem must be larger than 300MB"), so an arbiter brick is never smaller than that.
+    /// </summary>
+    public const long MinArbiterKiB = 300 * Units.MiB;
 
     /// <summary>The thin pool and metadata sizes, in KiB, for a brick of <paramref name="brickKiB"/>.</summary>
     public static (long ThinPoolKiB, long MetadataKiB) SpaceNeeded(long brickKiB, float snapshotFactor, long extentKiB)
@@ -18,7 +22,7 @@ public static class BrickSizing
 
     /// <summary>
     /// The arbiter brick holds one small entry per file: its size is the data brick's size over the average
-    /// file size, in KiB, and never less than 16 MiB.
+    /// file size, in KiB, and never less than <see cref="MinArbiterKiB"/>.
     /// </summary>
     public static long ArbiterSize(long dataBrickKiB, long averageFileSizeKiB) =>
         Math.Max(dataBrickKiB / Math.Max(averageFileSizeKiB, 1), MinArbiterKiB);

@@ -23,7 +23,8 @@ public static class FilesystemCommands
     public static string MakeXfs(ExecutorSettings settings, string devNode, bool arbiter)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var options = arbiter ? "-i size=512 -i maxpct=100 -n size=8192" : "-i size=512 -n size=8192";
+        // One -i with both values: xfsprogs 6 refuses a second -i and prints its usage instead.
+        var options = arbiter ? "-i size=512,maxpct=100 -n size=8192" : "-i size=512 -n size=8192";
         if (!arbiter && settings.XfsStripeUnitKiB is { } su && settings.XfsStripeWidth is { } sw)
         {
             options += string.Create(CultureInfo.InvariantCulture, $" -d su={su}k,sw={sw}");

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Aplo.Core.Allocation;
 using Aplo.Core.Topology;
+using Aplo.Executors.Gluster;
+using Aplo.Executors.Transports.Ssh;
 
 namespace Aplo.Server.Configuration;
 
@@ -83,6 +85,59 @@ public static class HeketiConfig
             },
         };
 
+        var sshexec = reader.Section("glusterfs", "sshexec");
+        var commands = ExecutorSettings.Default;
+        options = options with
+        {
+            Commands = commands with
+            {
+                Fstab = NonEmpty(reader.String(sshexec, "fstab", "HEKETI_FSTAB")) ?? commands.Fstab,
+                MountOptions = NonEmpty(reader.String(sshexec, "mountopts", "HEKETI_MOUNT_OPTS")) ?? commands.MountOptions,
+                MountRoot = options.Gluster.MountRoot,
+                SnapshotLimit = (int)(reader.Long(sshexec, "snapshot_limit", "HEKETI_SNAPSHOT_LIMIT") ?? commands.SnapshotLimit),
+                GlusterCliTimeoutSeconds = (int)(reader.Long(sshexec, "gluster_cli_timeout", "HEKETI_GLUSTER_CLI_TIMEOUT") is > 0 and var t ? t : commands.GlusterCliTimeoutSeconds),
+                PvDataAlignmentKiB = SizeKiB(reader.String(sshexec, "pv_data_alignment", null), "pv_data_alignment") ?? commands.PvDataAlignmentKiB,
+                VgExtentSizeKiB = SizeKiB(reader.String(sshexec, "vg_physicalextentsize", null), "vg_physicalextentsize") ?? commands.VgExtentSizeKiB,
+                LvChunkSizeKiB = SizeKiB(reader.String(sshexec, "lv_chunksize", null), "lv_chunksize") ?? commands.LvChunkSizeKiB,
+                XfsStripeUnitKiB = SizeKiB(reader.String(sshexec, "xfs_su", null), "xfs_su"),
+                XfsStripeWidth = reader.String(sshexec, "xfs_sw", null) is { Length: > 0 } sw
+                    ? int.TryParse(sw, NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : throw new ConfigException($"xfs_sw: '{sw}' is not a whole number")
+                    : null,
+                RebalanceOnExpansion = !string.Equals(reader.String(default, "-", "HEKETI_GLUSTERAPP_REBALANCE_ON_EXPANSION"), "false", StringComparison.OrdinalIgnoreCase),
+            },
+        };
+
+        try
+        {
+            options.Commands.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ConfigException("glusterfs.sshexec: " + ex.Message, ex);
+        }
+
+        if (NonEmpty(reader.String(sshexec, "keyfile", "HEKETI_SSH_KEYFILE")) is { } keyFile)
+        {
+            var knownHosts = NonEmpty(reader.String(sshexec, "known_hosts", "SSH_KNOWN_HOSTS"));
+            options = options with
+            {
+                Ssh = new SshTransportOptions
+                {
+                    KeyFile = keyFile,
+                    User = NonEmpty(reader.String(sshexec, "user", "HEKETI_SSH_USER")) ?? "heketi",
+                    Port = SshPort(reader.String(sshexec, "port", "HEKETI_SSH_PORT")),
+                    Sudo = Reader.Bool(sshexec, "sudo"),
+
+                    // Heketi reads SSH_KNOWN_HOSTS as a list of files; the first one is used.
+                    KnownHostsFile = knownHosts?.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(),
+                },
+            };
+        }
+        else if (options.Executor == "ssh")
+        {
+            throw new ConfigException("glusterfs.sshexec.keyfile: the ssh executor needs a private key file (or HEKETI_SSH_KEYFILE)");
+        }
+
         if (options.AuthEnabled && (options.AdminKey.Length == 0 || options.UserKey.Length == 0))
         {
             throw new ConfigException("Missing JWT information: jwt.admin.key and jwt.user.key must both be set, or start with --disable-auth");
@@ -97,6 +152,34 @@ public static class HeketiConfig
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>Parses LVM-style sizes such as 256K, 4M or 1G into KiB; anything else names the key.</summary>
+    private static long? SizeKiB(string? value, string key)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var unit = char.ToUpperInvariant(value[^1]);
+        var (digits, factor) = unit switch
+        {
+            'K' => (value[..^1], 1L),
+            'M' => (value[..^1], 1024L),
+            'G' => (value[..^1], 1024L * 1024),
+            _ => (value, 1L),
+        };
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n * factor
+            : throw new ConfigException($"glusterfs.sshexec.{key}: '{value}' is not a size such as 256K or 4M");
+    }
+
+    private static int SshPort(string? value) =>
+        value is null or ""
+            ? 22
+            : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+                ? port
+                : throw new ConfigException($"glusterfs.sshexec.port: '{value}' is not a TCP port number");
 
     private readonly struct Reader(JsonElement root, IReadOnlyDictionary<string, string?> env)
     {
@@ -170,6 +253,16 @@ public static class HeketiConfig
                 ? value
                 : throw new ConfigException($"{key}: expected a whole number, got {v.GetRawText()}");
         }
+
+        public static bool Bool(JsonElement section, string key) =>
+            section.ValueKind == JsonValueKind.Object && section.TryGetProperty(key, out var v)
+                ? v.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False or JsonValueKind.Null => false,
+                    _ => throw new ConfigException($"{key}: expected true or false, got {v.GetRawText()}"),
+                }
+                : false;
 
         private string? Env(string name) => env.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
     }

@@ -1,4 +1,6 @@
 using Aplo.Core.Operations;
+using Aplo.Executors.Gluster;
+using Aplo.Executors.Transports.Ssh;
 
 namespace Aplo.Server.Configuration;
 
@@ -28,4 +30,10 @@ public sealed record ServerOptions
     public string LogLevel { get; init; } = "info";
 
     public GlusterSettings Gluster { get; init; } = GlusterSettings.Default;
+
+    /// <summary>How node commands are shaped (heketi.json's common executor keys).</summary>
+    public ExecutorSettings Commands { get; init; } = ExecutorSettings.Default;
+
+    /// <summary>The ssh executor's connection settings (heketi.json's <c>sshexec</c>); null until configured.</summary>
+    public SshTransportOptions? Ssh { get; init; }
 }

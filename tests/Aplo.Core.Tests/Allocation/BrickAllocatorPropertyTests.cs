@@ -105,7 +105,7 @@ public sealed class BrickAllocatorPropertyTests
             Assert.Equal(device.NodeId, plan.NodeId);
             var isArbiter = request.Durability.Arbiter && plan.Position == 2;
             Assert.Equal(isArbiter ? BrickRole.Arbiter : BrickRole.Data, plan.Role);
-            var expectedSize = isArbiter ? Math.Max(dataKiB / limits.AverageFileSizeKiB, 16 * MiB) : dataKiB;
+            var expectedSize = isArbiter ? Math.Max(dataKiB / limits.AverageFileSizeKiB, 300 * MiB) : dataKiB;
             Assert.Equal(expectedSize, plan.SizeKiB);
             Assert.Equal(Charge(expectedSize, request.SnapshotFactor, device.ExtentKiB), plan.ChargedKiB);
         }

@@ -264,14 +264,14 @@ public sealed class BrickAllocatorTests
     }
 
     [Fact]
-    public void Allocate_ArbiterOfASmallVolume_HasThe16MiBFloor()
+    public void Allocate_ArbiterOfASmallVolume_HasTheXfsMinimumFloor()
     {
         var limits = AllocationLimits.Default with { AverageFileSizeKiB = 1024 };
         var devices = Grid(zones: 3, nodesPerZone: 1, devicesPerNode: 1, freeKiB: 500 * GiB);
 
         var plans = new BrickAllocator(limits).Allocate(devices, new PlacementRequest(GiB, Arbiter, 1f));
 
-        Assert.Equal(16 * MiB, plans.Single(p => p.Role == BrickRole.Arbiter).SizeKiB);
+        Assert.Equal(300 * MiB, plans.Single(p => p.Role == BrickRole.Arbiter).SizeKiB);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class BrickSizingTests
     [Theory]
     [InlineData(100 * GiB, 64, 1_638_400)]
     [InlineData(1024 * GiB, 64, 16 * GiB)]
-    [InlineData(100 * GiB, 1024, 100 * MiB)]
+    [InlineData(1000 * GiB, 1024, 1000 * MiB)]
     public void ArbiterSize_IsDataBrickOverAverageFileSize(long dataKiB, long averageKiB, long expected)
     {
         Assert.Equal(expected, BrickSizing.ArbiterSize(dataKiB, averageKiB));
@@ -102,16 +102,17 @@ public sealed class BrickSizingTests
     [InlineData(GiB, 1024)]
     [InlineData(GiB / 2, 64)]
     [InlineData(2 * GiB, 1024 * 1024)]
-    public void ArbiterSize_NeverBelow16MiB(long dataKiB, long averageKiB)
+    public void ArbiterSize_NeverBelowTheXfsMinimum(long dataKiB, long averageKiB)
     {
-        Assert.True(dataKiB / averageKiB < 16 * MiB, "the example must be below the floor");
-        Assert.Equal(16 * MiB, BrickSizing.ArbiterSize(dataKiB, averageKiB));
+        Assert.True(dataKiB / averageKiB < 300 * MiB, "the example must be below the floor");
+        Assert.Equal(300 * MiB, BrickSizing.ArbiterSize(dataKiB, averageKiB));
     }
 
     [Fact]
     public void ArbiterSize_AtTheFloor_IsTheFloor()
     {
-        Assert.Equal(16 * MiB, BrickSizing.ArbiterSize(GiB, 64));
+        Assert.Equal(300 * MiB, BrickSizing.ArbiterSize(64 * 300 * MiB, 64));
+        Assert.Equal(300 * MiB, BrickSizing.ArbiterSize(GiB, 64));
     }
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
