@@ -5,7 +5,7 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build test format demo demo-down bench clean
+.PHONY: all build test format demo demo-down demo-mock demo-mock-down bench clean
 
 all: build
 
@@ -25,12 +25,20 @@ format:
 test:
 	scripts/test
 
-## demo: server + sample topology + a replica-3 volume, printed
+## demo: the lab, the server with the ssh executor, a replica-3 volume mounted, written and read
 demo: build
 	scripts/demo
 
+## demo-down: unmount, stop the server, take the lab down
 demo-down:
 	scripts/demo --down
+
+## demo-mock: the same API flow against simulated nodes (no lab needed)
+demo-mock: build
+	scripts/demo-mock
+
+demo-mock-down:
+	scripts/demo-mock --down
 
 ## bench: the benchmarks in bench/ (figures go to docs/benchmarks.md)
 bench:
