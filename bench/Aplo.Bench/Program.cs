@@ -9,4 +9,9 @@ if (name is "api" or "all")
     await ApiThroughput.RunAsync(quick, Console.Out, cts.Token);
 }
 
+if (name is "lab")
+{
+    await LabCreateLatency.RunAsync(quick ? 1 : 3, Console.Out, cts.Token);
+}
+
 return 0;

@@ -70,24 +70,8 @@ public sealed class LabEnvironment
     /// Runs a command on a node with the system ssh client, independent of the code under test, to check what
     /// the node really holds.
     /// </summary>
-    public async Task<(int ExitCode, string Output)> OnNodeAsync(LabNode node, string command, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo("ssh")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "-F", SshConfig, node.Name, "--", command })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return (process.ExitCode, (await stdout) + (await stderr));
-    }
+    public Task<(int ExitCode, string Output)> OnNodeAsync(LabNode node, string command, CancellationToken ct) =>
+        LocalAsync("ssh", ["-F", SshConfig, node.Name, "--", command], ct);
 
     /// <summary>Like <see cref="OnNodeAsync"/> but the command must succeed; returns its output.</summary>
     public async Task<string> MustAsync(LabNode node, string command, CancellationToken ct)
@@ -99,6 +83,21 @@ public sealed class LabEnvironment
         }
 
         return output;
+    }
+
+    /// <summary>The path of a deploy/lab script, found by walking up from the test binary to the repository.</summary>
+    public static string Script(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "deploy", "lab", name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"deploy/lab/{name} not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>Runs a command on this host (inside the namespace); returns exit code and output.</summary>

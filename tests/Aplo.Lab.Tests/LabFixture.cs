@@ -95,39 +95,15 @@ public sealed class LabFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>One node at a time: volumes and peers are cluster-wide, and two nodes detaching each other race.</summary>
-    public async Task WipeAllAsync(CancellationToken ct)
+    /// <summary>Returns every node to the state lab-up left it in (deploy/lab/lab-wipe, not the code under test).</summary>
+    public static async Task WipeAllAsync(CancellationToken ct)
     {
-        foreach (var node in Lab.Nodes)
+        var (code, output) = await LabEnvironment.LocalAsync(LabEnvironment.Script("lab-wipe"), [], ct);
+        if (code != 0)
         {
-            await WipeAsync(node, ct);
+            throw new InvalidOperationException("lab-wipe failed: " + output);
         }
     }
 
     public LabNode NodeByIp(string ip) => Lab.Nodes.Single(n => n.Ip == ip);
-
-    /// <summary>
-    /// Leaves a node as lab-up made it: no Gluster volumes or peers, no brick mounts or fstab lines, no VGs or
-    /// PVs on the lab disks. Uses plain commands over the system ssh client, not the code under test.
-    /// </summary>
-    public async Task WipeAsync(LabNode node, CancellationToken ct)
-    {
-        var devices = string.Join(' ', node.Devices);
-        var script = $$"""
-            for v in $(gluster --mode=script volume list 2>/dev/null | grep -v '^No volumes'); do
-              gluster --mode=script volume stop "$v" force >/dev/null 2>&1
-              gluster --mode=script volume delete "$v" >/dev/null 2>&1
-            done
-            for p in $(gluster --mode=script pool list 2>/dev/null | awk 'NR>1 && $2 != "localhost" {print $2}'); do
-              gluster --mode=script peer detach "$p" force >/dev/null 2>&1
-            done
-            for m in $(awk '$2 ~ "^/var/lib/heketi/mounts/" {print $2}' /proc/mounts); do umount -l "$m"; done
-            sed -i '/\/var\/lib\/heketi\/mounts\//d' /etc/fstab
-            for vg in $(vgs --noheadings -o vg_name 2>/dev/null); do vgremove -qq -ff "$vg" >/dev/null 2>&1; done
-            for d in {{devices}}; do pvremove -qq -ff -y "$d" >/dev/null 2>&1; wipefs -qa "$d" >/dev/null 2>&1; done
-            rm -rf /var/lib/heketi/mounts
-            true
-            """;
-        await Lab.MustAsync(node, script, ct);
-    }
 }
