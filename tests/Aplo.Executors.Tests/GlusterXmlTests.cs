@@ -91,4 +91,33 @@ public sealed class GlusterXmlTests
 
         Assert.Equal(("fd00::1", "/bricks/b1"), (brick.Host, brick.Path));
     }
+
+    [Fact]
+    public void ParseVolumeInfo_LabReply_ReadsGluster10Output()
+    {
+        var v = Assert.Single(GlusterXml.ParseVolumeInfo("n1", GlusterLabSamples.VolumeInfo));
+
+        Assert.Equal(("lab_5edfc55c", 3, 3, 0, "Replicate", true), (v.Name, v.BrickCount, v.ReplicaCount, v.StripeCount, v.TypeStr, v.Started));
+        Assert.Equal(["10.213.13.11", "10.213.13.12", "10.213.13.13"], v.Bricks.Select(b => b.Host));
+        Assert.All(v.Bricks, b => Assert.Equal(b.HostUuid, b.Uuid));
+        Assert.Equal(6, v.Options.Count);
+        Assert.Contains(new KeyValuePair<string, string>("performance.client-io-threads", "off"), v.Options);
+    }
+
+    [Fact]
+    public void ParseVolumeInfo_LabReplyForMissingVolume_Throws()
+    {
+        var ex = Assert.Throws<ExecutorException>(() => GlusterXml.ParseVolumeInfo("n1", GlusterLabSamples.VolumeInfoMissing));
+
+        Assert.Contains("opRet=-1 opErrno=30806 opErrstr=Volume does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseHealInfo_LabReply_GivesThreeCleanBricks()
+    {
+        var bricks = GlusterXml.ParseHealInfo("n1", GlusterLabSamples.HealInfo);
+
+        Assert.Equal(3, bricks.Count);
+        Assert.All(bricks, b => Assert.Equal(("Connected", (long?)0), (b.Status, b.NumberOfEntries)));
+    }
 }

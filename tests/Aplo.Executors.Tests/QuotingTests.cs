@@ -72,7 +72,7 @@ public sealed class QuotingTests : IDisposable
         var value = template.Replace("CANARY", Canary, StringComparison.Ordinal);
 
         // sshd hands the wrapped line to the login shell, which runs /bin/bash -c with the inner command.
-        var wrapped = SshTransport.Wrap("printf '%s' " + ShellQuote.Quote(value), sudo: false);
+        var wrapped = SshTransport.Wrap("printf '%s' " + ShellQuote.Quote(value), sudo: false, TimeSpan.FromSeconds(10));
         var result = await bash.RunAsync("local", wrapped, TimeSpan.FromSeconds(10), Ct);
 
         Assert.True(result.Ok, result.StdErr);
@@ -81,10 +81,25 @@ public sealed class QuotingTests : IDisposable
     }
 
     [Fact]
-    public void Wrap_Sudo_PrefixesSudo()
+    public void Wrap_Sudo_PrefixesSudoAndBoundsTheRunOnTheNode()
     {
-        Assert.Equal(@"sudo /bin/bash -c 'lvm pvs '\''/dev/sdb'\'''", SshTransport.Wrap("lvm pvs '/dev/sdb'", sudo: true));
-        Assert.Equal("/bin/bash -c 'true'", SshTransport.Wrap("true", sudo: false));
+        Assert.Equal(
+            @"sudo timeout -k 5 300 /bin/bash -c 'lvm pvs '\''/dev/sdb'\'''",
+            SshTransport.Wrap("lvm pvs '/dev/sdb'", sudo: true, TimeSpan.FromMinutes(5)));
+        Assert.Equal("timeout -k 5 2 /bin/bash -c 'true'", SshTransport.Wrap("true", sudo: false, TimeSpan.FromMilliseconds(1500)));
+    }
+
+    [Fact]
+    public async Task Wrap_CommandPastTimeout_KillsItsWholeProcessGroup()
+    {
+        var marker = 5000 + Random.Shared.Next(1000);
+        var wrapped = SshTransport.Wrap($"sleep {marker} & sleep {marker}; wait", sudo: false, TimeSpan.FromSeconds(1));
+
+        var result = await bash.RunAsync("local", wrapped, TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(124, result.ExitCode);
+        var left = await bash.RunAsync("local", $"pgrep -f '^sleep {marker}'", TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(1, left.ExitCode);
     }
 
     [Theory]
