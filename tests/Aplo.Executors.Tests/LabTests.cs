@@ -179,7 +179,7 @@ public sealed class LabTests
 
         Assert.Contains("timed out", ex.Message, StringComparison.Ordinal);
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-        var left = await ssh.RunAsync(ip, $"pgrep -f 'sleep {marker}'", TimeSpan.FromSeconds(30), Ct);
+        var left = await ssh.RunAsync(ip, $"pgrep -f '^sleep {marker}$'", TimeSpan.FromSeconds(30), Ct);
         Assert.Equal(1, left.ExitCode);
         await WriteReportAsync(nameof(Ssh_CommandPastTimeout_IsKilledOnTheNode));
     }

@@ -12,7 +12,9 @@ namespace Aplo.Executors.Transports.Ssh;
 
 /// <summary>
 /// Runs commands over SSH with key authentication. One connection per host is kept open and shared by all
-/// commands to that host (each command gets its own channel); a connection found dead is replaced.
+/// commands to that host (each command gets its own channel). A connection that is found closed is replaced
+/// before the next command; one that dies under a running command fails that command (which may or may not
+/// have run, so it is never sent again behind the caller's back).
 /// The timeout is enforced on the node by coreutils <c>timeout</c>, which signals the command's whole process
 /// group; an SSH "signal" request alone only reaches the session's first process and left its children
 /// running on the lab's nodes. A client-side deadline a little later is the backstop.
@@ -61,25 +63,16 @@ public sealed class SshTransport : ICommandTransport, IDisposable
         ArgumentNullException.ThrowIfNull(command);
         var wrapped = Wrap(command, options.Sudo, timeout);
         var connection = connections.GetOrAdd(host, h => new HostConnection(h));
-        for (var attempt = 1; ; attempt++)
+        var client = await connection.GetAsync(this, cancellationToken);
+        try
         {
-            var (client, fresh) = await connection.GetAsync(this, cancellationToken);
-            try
-            {
-                return await ExecuteAsync(client, host, wrapped, timeout, cancellationToken);
-            }
-            catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                connection.Drop(client);
-                if (fresh || attempt > 1)
-                {
-                    throw new ExecutorException(host, $"SSH connection lost while running a command (it may or may not have run): {ex.Message}");
-                }
-
-                // A kept connection can die while idle (node rebooted, sshd restarted); that shows when the
-                // channel opens, before the command starts, so one retry on a new connection is safe.
-                Log.SshReconnecting(logger, host, ex.Message);
-            }
+            return await ExecuteAsync(client, host, wrapped, timeout, cancellationToken);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            connection.Drop(client);
+            Log.SshReconnecting(logger, host, ex.Message);
+            throw new ExecutorException(host, $"SSH connection lost while running a command (it may or may not have run): {ex.Message}");
         }
     }
 
@@ -208,7 +201,7 @@ public sealed class SshTransport : ICommandTransport, IDisposable
 
         public string? Rejection { get; set; }
 
-        public async Task<(SshClient Client, bool Fresh)> GetAsync(SshTransport transport, CancellationToken cancellationToken)
+        public async Task<SshClient> GetAsync(SshTransport transport, CancellationToken cancellationToken)
         {
             await connecting.WaitAsync(cancellationToken);
             try
@@ -218,7 +211,7 @@ public sealed class SshTransport : ICommandTransport, IDisposable
                 {
                     if (client is { IsConnected: true } kept)
                     {
-                        return (kept, false);
+                        return kept;
                     }
 
                     stale = client;
@@ -248,7 +241,7 @@ public sealed class SshTransport : ICommandTransport, IDisposable
                     client = fresh;
                 }
 
-                return (fresh, true);
+                return fresh;
             }
             finally
             {
