@@ -47,7 +47,7 @@ internal static partial class Log
     [LoggerMessage(2022, LogLevel.Error, "SSH host key of {Host} ({KeyType} {Fingerprint}) rejected: {Reason}")]
     public static partial void HostKeyRejected(ILogger logger, string host, string keyType, string fingerprint, string reason);
 
-    [LoggerMessage(2023, LogLevel.Warning, "SSH connection to {Host} lost; reconnecting: {Reason}")]
+    [LoggerMessage(2023, LogLevel.Warning, "SSH connection to {Host} lost; the next command reconnects: {Reason}")]
     public static partial void SshReconnecting(ILogger logger, string host, string reason);
 
     [LoggerMessage(2024, LogLevel.Warning, "Command on {Host} timed out after {Timeout} and was killed: {Command}")]

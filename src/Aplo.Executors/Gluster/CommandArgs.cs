@@ -72,7 +72,8 @@ public static partial class CommandArgs
     [GeneratedRegex("^/[A-Za-z0-9_.:/+-]+$")]
     private static partial Regex PathPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    // No leading '-': the CLI would read the name as an option.
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_-]*$")]
     private static partial Regex VolumeNamePattern();
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]

@@ -87,16 +87,21 @@ public sealed class GlusterExecutor : IExecutor
         return OnHostAsync(host, async ct =>
         {
             var timeout = settings.CommandTimeout;
+            var wipe = LvmCommands.WipeFs(device.Name);
+            var pvCreate = LvmCommands.PvCreate(settings, device.Name);
+            var vgCreate = LvmCommands.VgCreate(settings, device.VolumeGroup, device.Name);
+            var vgRemove = LvmCommands.VgRemove(device.VolumeGroup);
+            var pvRemove = LvmCommands.PvRemove(device.Name);
             if (device.DestroyData)
             {
-                await RequireAsync(host, LvmCommands.WipeFs(device.Name), timeout, ct);
+                await RequireAsync(host, wipe, timeout, ct);
             }
 
-            await RequireAsync(host, LvmCommands.PvCreate(settings, device.Name), timeout, ct);
+            await RequireAsync(host, pvCreate, timeout, ct);
             var vgCreated = false;
             try
             {
-                await RequireAsync(host, LvmCommands.VgCreate(settings, device.VolumeGroup, device.Name), timeout, ct);
+                await RequireAsync(host, vgCreate, timeout, ct);
                 vgCreated = true;
                 return await SpaceAsync(host, device, ct);
             }
@@ -106,10 +111,10 @@ public sealed class GlusterExecutor : IExecutor
                 Log.DeviceSetupCleanup(logger, host, device.Name);
                 if (vgCreated)
                 {
-                    await RunAsync(host, LvmCommands.VgRemove(device.VolumeGroup), timeout, CancellationToken.None);
+                    await RunAsync(host, vgRemove, timeout, CancellationToken.None);
                 }
 
-                await RunAsync(host, LvmCommands.PvRemove(device.Name), timeout, CancellationToken.None);
+                await RunAsync(host, pvRemove, timeout, CancellationToken.None);
                 throw;
             }
         }, cancellationToken);
@@ -128,13 +133,14 @@ public sealed class GlusterExecutor : IExecutor
         {
             var timeout = settings.CommandTimeout;
             var vgRemove = LvmCommands.VgRemove(device.VolumeGroup);
+            var pvRemove = LvmCommands.PvRemove(device.Name);
+            var root = FilesystemCommands.RemoveDirectory(settings.MountRoot + "/" + device.VolumeGroup);
             var vg = await RunAsync(host, vgRemove, timeout, ct);
             if (!vg.Ok && !IsLvmNotFound(vg))
             {
                 throw Failure(host, vgRemove, vg);
             }
 
-            var pvRemove = LvmCommands.PvRemove(device.Name);
             var pv = await RunAsync(host, pvRemove, timeout, ct);
             if (!pv.Ok && !IsLvmNotFound(pv) && !Says(pv, "No PV found", "not a PV", "No PV label found"))
             {
@@ -142,7 +148,6 @@ public sealed class GlusterExecutor : IExecutor
             }
 
             // Bricks' mount points lived here; an empty leftover is harmless, so failure only gets logged.
-            var root = FilesystemCommands.RemoveDirectory(settings.MountRoot + "/" + device.VolumeGroup);
             var rmdir = await RunAsync(host, root, timeout, ct);
             if (!rmdir.Ok && !Says(rmdir, "No such file or directory"))
             {
@@ -158,21 +163,31 @@ public sealed class GlusterExecutor : IExecutor
         ArgumentNullException.ThrowIfNull(brick);
         return OnHostAsync(host, async ct =>
         {
-            var timeout = settings.CommandTimeout;
+            // Every command is built (and so checked) before the first one runs.
             var mountPoint = brick.MountPoint;
             var devNode = FilesystemCommands.DevNode(brick.VolumeGroup, brick.LogicalVolume);
-            await RequireAsync(host, FilesystemCommands.MakeDirectories(mountPoint), timeout, ct);
+            var mkdir = FilesystemCommands.MakeDirectories(mountPoint);
+            var steps = new List<string>
+            {
+                LvmCommands.ThinLvCreate(settings, brick),
+                FilesystemCommands.MakeXfs(settings, devNode, brick.Role == BrickRole.Arbiter),
+                FilesystemCommands.FstabAdd(settings, devNode, mountPoint),
+                FilesystemCommands.Mount(settings, devNode, mountPoint),
+                FilesystemCommands.MakeDirectory(brick.Path),
+            };
+            if (brick.Gid != 0)
+            {
+                steps.Add(FilesystemCommands.ChangeGroup(brick.Path, brick.Gid));
+                steps.Add(FilesystemCommands.GroupWritable(brick.Path));
+            }
+
+            var destroy = BrickDestroyCommands.For(settings, brick);
+            await RequireAsync(host, mkdir, settings.CommandTimeout, ct);
             try
             {
-                await RequireAsync(host, LvmCommands.ThinLvCreate(settings, brick), timeout, ct);
-                await RequireAsync(host, FilesystemCommands.MakeXfs(settings, devNode, brick.Role == BrickRole.Arbiter), timeout, ct);
-                await RequireAsync(host, FilesystemCommands.FstabAdd(settings, devNode, mountPoint), timeout, ct);
-                await RequireAsync(host, FilesystemCommands.Mount(settings, devNode, mountPoint), timeout, ct);
-                await RequireAsync(host, FilesystemCommands.MakeDirectory(brick.Path), timeout, ct);
-                if (brick.Gid != 0)
+                foreach (var step in steps)
                 {
-                    await RequireAsync(host, FilesystemCommands.ChangeGroup(brick.Path, brick.Gid), timeout, ct);
-                    await RequireAsync(host, FilesystemCommands.GroupWritable(brick.Path), timeout, ct);
+                    await RequireAsync(host, step, settings.CommandTimeout, ct);
                 }
             }
             catch (Exception ex) when (ex is ExecutorException or OperationCanceledException)
@@ -180,7 +195,7 @@ public sealed class GlusterExecutor : IExecutor
                 Log.BrickCreateCleanup(logger, host, brick.BrickId);
                 try
                 {
-                    await DestroyBrickAsync(host, brick, CancellationToken.None);
+                    await DestroyBrickAsync(host, brick.BrickId, destroy, CancellationToken.None);
                 }
                 catch (ExecutorException cleanup)
                 {
@@ -197,7 +212,7 @@ public sealed class GlusterExecutor : IExecutor
     public Task<bool> BrickDestroyAsync(string host, BrickRequest brick, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(brick);
-        return OnHostAsync(host, ct => DestroyBrickAsync(host, brick, ct), cancellationToken);
+        return OnHostAsync(host, ct => DestroyBrickAsync(host, brick.BrickId, BrickDestroyCommands.For(settings, brick), ct), cancellationToken);
     }
 
     public Task VolumeCreateAsync(string host, VolumeRequest volume, CancellationToken cancellationToken)
@@ -275,67 +290,61 @@ public sealed class GlusterExecutor : IExecutor
             return GlusterXml.ParseHealInfo(host, xml);
         }, cancellationToken);
 
-    private async Task<bool> DestroyBrickAsync(string host, BrickRequest brick, CancellationToken ct)
+    private async Task<bool> DestroyBrickAsync(string host, string brickId, BrickDestroyCommands commands, CancellationToken ct)
     {
         var timeout = settings.CommandTimeout;
-        var mountPoint = brick.MountPoint;
-        var umount = FilesystemCommands.Unmount(mountPoint);
-        var unmounted = await RunAsync(host, umount, timeout, ct);
+        var unmounted = await RunAsync(host, commands.Unmount, timeout, ct);
         if (!unmounted.Ok)
         {
             // umount fails for "not mounted" too; only a mount that is still there is an error.
-            var check = await RunAsync(host, FilesystemCommands.IsMounted(mountPoint), timeout, ct);
+            var check = await RunAsync(host, commands.IsMounted, timeout, ct);
             if (check.ExitCode != 1)
             {
-                throw Failure(host, umount, unmounted);
+                throw Failure(host, commands.Unmount, unmounted);
             }
         }
 
-        await RequireAsync(host, FilesystemCommands.FstabRemove(settings, mountPoint), timeout, ct);
+        await RequireAsync(host, commands.FstabRemove, timeout, ct);
 
-        var lvRemove = LvmCommands.LvRemove(brick.VolumeGroup, brick.LogicalVolume);
-        var lv = await RunAsync(host, lvRemove, timeout, ct);
+        var lv = await RunAsync(host, commands.LvRemove, timeout, ct);
         if (!lv.Ok && !IsLvmNotFound(lv))
         {
-            throw Failure(host, lvRemove, lv);
+            throw Failure(host, commands.LvRemove, lv);
         }
 
-        var reclaimed = await RemoveThinPoolAsync(host, brick, timeout, ct);
+        var reclaimed = await RemoveThinPoolAsync(host, brickId, commands, timeout, ct);
 
-        var rmdir = FilesystemCommands.RemoveDirectory(mountPoint);
-        var removed = await RunAsync(host, rmdir, timeout, ct);
+        var removed = await RunAsync(host, commands.RemoveMountPoint, timeout, ct);
         if (!removed.Ok && !Says(removed, "No such file or directory"))
         {
-            Log.MountPointKept(logger, host, brick.BrickId, Tail(removed));
+            Log.MountPointKept(logger, host, brickId, Tail(removed));
         }
 
         return reclaimed;
     }
 
     /// <summary>Removes the brick's thin pool unless clones or snapshots still live in it.</summary>
-    private async Task<bool> RemoveThinPoolAsync(string host, BrickRequest brick, TimeSpan timeout, CancellationToken ct)
+    private async Task<bool> RemoveThinPoolAsync(string host, string brickId, BrickDestroyCommands commands, TimeSpan timeout, CancellationToken ct)
     {
-        var countCommand = LvmCommands.ThinCount(brick.VolumeGroup, brick.ThinPool);
-        var count = await RunAsync(host, countCommand, timeout, ct);
+        var count = await RunAsync(host, commands.ThinCount, timeout, ct);
         if (!count.Ok)
         {
-            return IsLvmNotFound(count) ? true : throw Failure(host, countCommand, count);
+            return IsLvmNotFound(count) ? true : throw Failure(host, commands.ThinCount, count);
         }
 
         if (!long.TryParse(count.StdOut.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var thinCount))
         {
-            throw new ExecutorException(host, $"{countCommand} printed '{count.StdOut.Trim()}', not a count");
+            throw new ExecutorException(host, $"{commands.ThinCount} printed '{count.StdOut.Trim()}', not a count");
         }
 
         if (thinCount > 0)
         {
-            Log.ThinPoolKept(logger, host, brick.BrickId, brick.ThinPool, thinCount);
+            Log.ThinPoolKept(logger, host, brickId, commands.ThinPool, thinCount);
             return false;
         }
 
-        var poolRemove = LvmCommands.LvRemove(brick.VolumeGroup, brick.ThinPool);
-        var pool = await RunAsync(host, poolRemove, timeout, ct);
-        return pool.Ok || IsLvmNotFound(pool) ? true : throw Failure(host, poolRemove, pool);
+        var pool = await RunAsync(host, commands.PoolRemove, timeout, ct);
+        return pool.Ok || IsLvmNotFound(pool) ? true : throw Failure(host, commands.PoolRemove, pool);
     }
 
     private async Task<DeviceSpace> SpaceAsync(string host, DeviceRequest device, CancellationToken ct)

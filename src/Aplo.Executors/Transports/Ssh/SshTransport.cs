@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Sockets;
 using Aplo.Core.Execution;
 using Aplo.Executors.Gluster;
@@ -11,8 +12,12 @@ namespace Aplo.Executors.Transports.Ssh;
 
 /// <summary>
 /// Runs commands over SSH with key authentication. One connection per host is kept open and shared by all
-/// commands to that host (each command gets its own channel); a connection found dead is replaced. A command
-/// that outlives its timeout gets SIGKILL and the call fails.
+/// commands to that host (each command gets its own channel). A connection that is found closed is replaced
+/// before the next command; one that dies under a running command fails that command (which may or may not
+/// have run, so it is never sent again behind the caller's back).
+/// The timeout is enforced on the node by coreutils <c>timeout</c>, which signals the command's whole process
+/// group; an SSH "signal" request alone only reaches the session's first process and left its children
+/// running on the lab's nodes. A client-side deadline a little later is the backstop.
 /// </summary>
 public sealed class SshTransport : ICommandTransport, IDisposable
 {
@@ -38,33 +43,36 @@ public sealed class SshTransport : ICommandTransport, IDisposable
         }
     }
 
-    /// <summary>The command line sent to the server: bash runs the command, so pipes and <c>||</c> work.</summary>
-    public static string Wrap(string command, bool sudo) => (sudo ? "sudo " : string.Empty) + "/bin/bash -c " + ShellQuote.Quote(command);
+    /// <summary>Extra time the node's own <c>timeout</c> gets before the client gives up on the channel.</summary>
+    public static readonly TimeSpan ClientGrace = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The command line sent to the server: bash runs the command (so pipes and <c>||</c> work) under
+    /// <c>timeout</c>, which sends TERM to the process group at the deadline and KILL 5 s later.
+    /// </summary>
+    public static string Wrap(string command, bool sudo, TimeSpan timeout)
+    {
+        var seconds = (long)Math.Max(1, Math.Ceiling(timeout.TotalSeconds));
+        return (sudo ? "sudo " : string.Empty)
+            + string.Create(CultureInfo.InvariantCulture, $"timeout -k 5 {seconds} /bin/bash -c ")
+            + ShellQuote.Quote(command);
+    }
 
     public async Task<CommandResult> RunAsync(string host, string command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var wrapped = Wrap(command, options.Sudo);
+        var wrapped = Wrap(command, options.Sudo, timeout);
         var connection = connections.GetOrAdd(host, h => new HostConnection(h));
-        for (var attempt = 1; ; attempt++)
+        var client = await connection.GetAsync(this, cancellationToken);
+        try
         {
-            var (client, fresh) = await connection.GetAsync(this, cancellationToken);
-            try
-            {
-                return await ExecuteAsync(client, host, wrapped, timeout, cancellationToken);
-            }
-            catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                connection.Drop(client);
-                if (fresh || attempt > 1)
-                {
-                    throw new ExecutorException(host, $"SSH connection lost while running a command (it may or may not have run): {ex.Message}");
-                }
-
-                // A kept connection can die while idle (node rebooted, sshd restarted); that shows when the
-                // channel opens, before the command starts, so one retry on a new connection is safe.
-                Log.SshReconnecting(logger, host, ex.Message);
-            }
+            return await ExecuteAsync(client, host, wrapped, timeout, cancellationToken);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            connection.Drop(client);
+            Log.SshReconnecting(logger, host, ex.Message);
+            throw new ExecutorException(host, $"SSH connection lost while running a command (it may or may not have run): {ex.Message}");
         }
     }
 
@@ -85,7 +93,8 @@ public sealed class SshTransport : ICommandTransport, IDisposable
     private async Task<CommandResult> ExecuteAsync(SshClient client, string host, string wrapped, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var command = client.CreateCommand(wrapped);
-        using var timeoutSource = new CancellationTokenSource(timeout, time);
+        var started = time.GetTimestamp();
+        using var timeoutSource = new CancellationTokenSource(timeout + ClientGrace, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var run = command.ExecuteAsync(CancellationToken.None);
         await using (linked.Token.Register(() => Kill(command)))
@@ -110,6 +119,13 @@ public sealed class SshTransport : ICommandTransport, IDisposable
         var stderr = command.Error;
         if (command.ExitStatus is { } exit)
         {
+            // timeout(1) exits 124 after TERM, 137 after KILL; a command that ends fast with 124 is its own.
+            if (exit is 124 or 137 && time.GetElapsedTime(started) >= timeout)
+            {
+                Log.CommandTimedOut(logger, host, timeout, wrapped);
+                throw new ExecutorException(host, $"command timed out after {timeout} and was killed on the node: {wrapped}");
+            }
+
             return new CommandResult(exit, command.Result, stderr);
         }
 
@@ -185,7 +201,7 @@ public sealed class SshTransport : ICommandTransport, IDisposable
 
         public string? Rejection { get; set; }
 
-        public async Task<(SshClient Client, bool Fresh)> GetAsync(SshTransport transport, CancellationToken cancellationToken)
+        public async Task<SshClient> GetAsync(SshTransport transport, CancellationToken cancellationToken)
         {
             await connecting.WaitAsync(cancellationToken);
             try
@@ -195,7 +211,7 @@ public sealed class SshTransport : ICommandTransport, IDisposable
                 {
                     if (client is { IsConnected: true } kept)
                     {
-                        return (kept, false);
+                        return kept;
                     }
 
                     stale = client;
@@ -225,7 +241,7 @@ public sealed class SshTransport : ICommandTransport, IDisposable
                     client = fresh;
                 }
 
-                return (fresh, true);
+                return fresh;
             }
             finally
             {
