@@ -67,6 +67,11 @@ public static class AploServer
         services.AddSingleton<VolumeService>();
 
         var app = builder.Build();
+        var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Aplo.Server");
+        foreach (var warning in options.Warnings)
+        {
+            Log.ConfigWarning(startup, warning);
+        }
 
         // Build the executor now so that a bad sshexec section stops the start, not the first request.
         app.Services.GetRequiredService<IExecutor>();

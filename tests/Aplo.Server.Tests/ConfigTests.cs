@@ -287,6 +287,41 @@ public sealed class ConfigTests : IDisposable
         Assert.Equal(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), options.Port);
     }
 
+    [Fact]
+    public void Load_SampleConfigProseInExecutorKeys_KeepsTheDefaultsAndWarns()
+    {
+        var options = HeketiConfig.Load(Write(FullSample), NoEnvironment, disableAuth: false);
+
+        Assert.Equal(Aplo.Executors.Gluster.ExecutorSettings.Default.PvDataAlignmentKiB, options.Commands.PvDataAlignmentKiB);
+        var warning = Assert.Single(options.Warnings);
+        Assert.Contains("pv_data_alignment", warning, StringComparison.Ordinal);
+        Assert.Equal("/etc/heketi/heketi_key", options.Ssh!.KeyFile);
+        Assert.Equal("root", options.Ssh.User);
+        Assert.Equal(22, options.Ssh.Port);
+    }
+
+    [Theory]
+    [InlineData("pv_data_alignment", "256Q")]
+    [InlineData("vg_physicalextentsize", "-4M")]
+    [InlineData("lv_chunksize", "256K; reboot")]
+    public void Load_BadExecutorSize_ThrowsNamingTheKey(string key, string value)
+    {
+        var json = $$$$"""{"glusterfs":{"sshexec":{"keyfile":"/k","{{{{key}}}}":"{{{{value}}}}"}}}""";
+        var ex = Assert.Throws<ConfigException>(() => HeketiConfig.Load(Write(json), NoEnvironment, disableAuth: true));
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ExecutorSizes_AreReadAsLvmSizes()
+    {
+        var json = """{"glusterfs":{"sshexec":{"keyfile":"/k","pv_data_alignment":"512K","vg_physicalextentsize":"8M","lv_chunksize":"1M","sudo":true}}}""";
+        var options = HeketiConfig.Load(Write(json), NoEnvironment, disableAuth: true);
+        Assert.Equal(512, options.Commands.PvDataAlignmentKiB);
+        Assert.Equal(8 * 1024, options.Commands.VgExtentSizeKiB);
+        Assert.Equal(1024, options.Commands.LvChunkSizeKiB);
+        Assert.True(options.Ssh!.Sudo);
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("MOCK")]

@@ -85,22 +85,28 @@ public static class HeketiConfig
             },
         };
 
+        if (options.Executor is not ("mock" or "ssh"))
+        {
+            throw new ConfigException($"glusterfs.executor: '{options.Executor}' is not supported; use mock or ssh");
+        }
+
         var sshexec = reader.Section("glusterfs", "sshexec");
+        var warnings = new List<string>();
         var commands = ExecutorSettings.Default;
         options = options with
         {
             Commands = commands with
             {
-                Fstab = NonEmpty(reader.String(sshexec, "fstab", "HEKETI_FSTAB")) ?? commands.Fstab,
-                MountOptions = NonEmpty(reader.String(sshexec, "mountopts", "HEKETI_MOUNT_OPTS")) ?? commands.MountOptions,
+                Fstab = NonEmpty(Setting(reader.String(sshexec, "fstab", "HEKETI_FSTAB"), "fstab", warnings)) ?? commands.Fstab,
+                MountOptions = NonEmpty(Setting(reader.String(sshexec, "mountopts", "HEKETI_MOUNT_OPTS"), "mountopts", warnings)) ?? commands.MountOptions,
                 MountRoot = options.Gluster.MountRoot,
                 SnapshotLimit = (int)(reader.Long(sshexec, "snapshot_limit", "HEKETI_SNAPSHOT_LIMIT") ?? commands.SnapshotLimit),
                 GlusterCliTimeoutSeconds = (int)(reader.Long(sshexec, "gluster_cli_timeout", "HEKETI_GLUSTER_CLI_TIMEOUT") is > 0 and var t ? t : commands.GlusterCliTimeoutSeconds),
-                PvDataAlignmentKiB = SizeKiB(reader.String(sshexec, "pv_data_alignment", null), "pv_data_alignment") ?? commands.PvDataAlignmentKiB,
-                VgExtentSizeKiB = SizeKiB(reader.String(sshexec, "vg_physicalextentsize", null), "vg_physicalextentsize") ?? commands.VgExtentSizeKiB,
-                LvChunkSizeKiB = SizeKiB(reader.String(sshexec, "lv_chunksize", null), "lv_chunksize") ?? commands.LvChunkSizeKiB,
-                XfsStripeUnitKiB = SizeKiB(reader.String(sshexec, "xfs_su", null), "xfs_su"),
-                XfsStripeWidth = reader.String(sshexec, "xfs_sw", null) is { Length: > 0 } sw
+                PvDataAlignmentKiB = SizeKiB(Setting(reader.String(sshexec, "pv_data_alignment", null), "pv_data_alignment", warnings), "pv_data_alignment") ?? commands.PvDataAlignmentKiB,
+                VgExtentSizeKiB = SizeKiB(Setting(reader.String(sshexec, "vg_physicalextentsize", null), "vg_physicalextentsize", warnings), "vg_physicalextentsize") ?? commands.VgExtentSizeKiB,
+                LvChunkSizeKiB = SizeKiB(Setting(reader.String(sshexec, "lv_chunksize", null), "lv_chunksize", warnings), "lv_chunksize") ?? commands.LvChunkSizeKiB,
+                XfsStripeUnitKiB = SizeKiB(Setting(reader.String(sshexec, "xfs_su", null), "xfs_su", warnings), "xfs_su"),
+                XfsStripeWidth = Setting(reader.String(sshexec, "xfs_sw", null), "xfs_sw", warnings) is { Length: > 0 } sw
                     ? int.TryParse(sw, NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : throw new ConfigException($"xfs_sw: '{sw}' is not a whole number")
                     : null,
                 RebalanceOnExpansion = !string.Equals(reader.String(default, "-", "HEKETI_GLUSTERAPP_REBALANCE_ON_EXPANSION"), "false", StringComparison.OrdinalIgnoreCase),
@@ -133,25 +139,32 @@ public static class HeketiConfig
                 },
             };
         }
-        else if (options.Executor == "ssh")
-        {
-            throw new ConfigException("glusterfs.sshexec.keyfile: the ssh executor needs a private key file (or HEKETI_SSH_KEYFILE)");
-        }
 
+        options = options with { Warnings = warnings.Count == 0 ? Array.Empty<string>() : warnings };
         if (options.AuthEnabled && (options.AdminKey.Length == 0 || options.UserKey.Length == 0))
         {
             throw new ConfigException("Missing JWT information: jwt.admin.key and jwt.user.key must both be set, or start with --disable-auth");
-        }
-
-        if (options.Executor is not ("mock" or "ssh"))
-        {
-            throw new ConfigException($"glusterfs.executor: '{options.Executor}' is not supported; use mock or ssh");
         }
 
         return options;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// Heketi's sample config fills optional executor keys with prose ("Optional: Specify ..."); Heketi passed it
+    /// to pvcreate. Aplo treats such a value as unset, keeps the default and says so at start.
+    /// </summary>
+    private static string? Setting(string? value, string key, List<string> warnings)
+    {
+        if (value is not null && value.StartsWith("Optional", StringComparison.OrdinalIgnoreCase))
+        {
+            warnings.Add($"glusterfs.sshexec.{key} holds the sample config's text ('{value}'); using the default");
+            return null;
+        }
+
+        return value;
+    }
 
     /// <summary>Parses LVM-style sizes such as 256K, 4M or 1G into KiB; anything else names the key.</summary>
     private static long? SizeKiB(string? value, string key)

@@ -34,6 +34,9 @@ public sealed record ServerOptions
     /// <summary>How node commands are shaped (heketi.json's common executor keys).</summary>
     public ExecutorSettings Commands { get; init; } = ExecutorSettings.Default;
 
+    /// <summary>Things in the config that were ignored, to be logged at start.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The ssh executor's connection settings (heketi.json's <c>sshexec</c>); null until configured.</summary>
     public SshTransportOptions? Ssh { get; init; }
 }
