@@ -8,7 +8,7 @@ public static class TopologyBuilder
 {
     /// <summary>One cluster with <paramref name="zones"/> × <paramref name="nodesPerZone"/> nodes, each with <paramref name="devicesPerNode"/> devices.</summary>
     public static async Task<BuiltCluster> BuildAsync(
-        HeketiClient client, int zones, int nodesPerZone, int devicesPerNode, CancellationToken ct, string hostPrefix = "node")
+        HeketiClient client, int zones, int nodesPerZone, int devicesPerNode, CancellationToken ct, string hostPrefix = "node", int subnet = 1)
     {
         var cluster = await client.ClusterCreateAsync(new ClusterCreateRequest { File = true, Block = true }, ct);
         var nodes = new List<NodeInfoResponse>();
@@ -23,7 +23,7 @@ public static class TopologyBuilder
                     {
                         ClusterId = cluster.Id,
                         Zone = z,
-                        Hostnames = new HostAddresses { Manage = [$"{hostPrefix}{n}.example"], Storage = [$"10.1.{z}.{n}"] },
+                        Hostnames = new HostAddresses { Manage = [$"{hostPrefix}{n}.example"], Storage = [$"10.{subnet}.{z}.{n}"] },
                     },
                     ct);
                 for (var d = 0; d < devicesPerNode; d++)

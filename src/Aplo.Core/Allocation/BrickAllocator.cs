@@ -6,8 +6,9 @@ namespace Aplo.Core.Allocation;
 /// <summary>
 /// Places the bricks of a volume on devices. Pure: the same candidates and request always give the same
 /// placement. Sets are tried as 1, 2, 4, … as Heketi does, splitting into smaller bricks only when the larger
-/// ones cannot be placed. Within a set every brick is on its own node, zones are spread, and each brick goes to
-/// the eligible device with the most free space, which keeps devices level.
+/// ones cannot be placed. Within a set every brick is on its own node and zones are spread. Data bricks go to
+/// the eligible device with the most free space, which keeps devices level; an arbiter brick is placed first,
+/// on the tightest device that fits. Devices are filtered by the volume's tag match and their arbiter tag.
 /// </summary>
 public sealed class BrickAllocator(AllocationLimits limits)
 {
@@ -21,6 +22,15 @@ public sealed class BrickAllocator(AllocationLimits limits)
         if (devices.Count == 0)
         {
             throw new AploException(ErrorKind.NoSpace, "No space: no online devices in the cluster");
+        }
+
+        if (request.DeviceTagMatch is { } match)
+        {
+            devices = [.. devices.Where(match.Matches)];
+            if (devices.Count == 0)
+            {
+                throw new AploException(ErrorKind.NoSpace, $"No space: no online device matches {TagMatch.Option} {match}");
+            }
         }
 
         var durability = request.Durability;
@@ -73,14 +83,15 @@ public sealed class BrickAllocator(AllocationLimits limits)
         {
             usedNodes.Clear();
             usedZones.Clear();
-            for (var p = 0; p < durability.SetSize; p++)
+            // The arbiter goes first, as in Heketi: arbiter-capable devices may be the scarce ones.
+            foreach (var p in PositionOrder(durability))
             {
                 var role = durability.Arbiter && p == 2 ? BrickRole.Arbiter : BrickRole.Data;
                 var size = role == BrickRole.Arbiter ? BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB) : brickKiB;
-                var best = Pick(devices, free, usedNodes, usedZones, size, request, out var needKiB);
+                var best = Pick(devices, free, usedNodes, usedZones, size, role, request, out var needKiB);
                 if (best is null)
                 {
-                    reason = Explain(devices, free, usedNodes, needKiB, durability.SetSize, request.StrictZones);
+                    reason = Explain(devices, free, usedNodes, needKiB, durability.SetSize, request.StrictZones, role);
                     return null;
                 }
 
@@ -93,7 +104,26 @@ public sealed class BrickAllocator(AllocationLimits limits)
         }
 
         reason = null;
+        plans.Sort((a, b) => a.SetIndex != b.SetIndex ? a.SetIndex.CompareTo(b.SetIndex) : a.Position.CompareTo(b.Position));
         return plans;
+    }
+
+    private static IEnumerable<int> PositionOrder(Durability durability) =>
+        durability.Arbiter ? [2, .. Enumerable.Range(0, durability.SetSize).Where(p => p != 2)] : Enumerable.Range(0, durability.SetSize);
+
+    /// <summary>
+    /// The <c>arbiter</c> tag: <c>required</c> devices take only arbiter bricks, <c>disabled</c> ones only data
+    /// bricks, anything else (or none) takes both.
+    /// </summary>
+    public static bool AcceptsRole(CandidateDevice device, BrickRole role)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.Tag("arbiter") switch
+        {
+            "required" => role == BrickRole.Arbiter,
+            "disabled" => role == BrickRole.Data,
+            _ => true,
+        };
     }
 
     private static CandidateDevice? Pick(
@@ -102,6 +132,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         HashSet<string> usedNodes,
         HashSet<int> usedZones,
         long sizeKiB,
+        BrickRole role,
         PlacementRequest request,
         out long needKiB)
     {
@@ -111,7 +142,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         needKiB = 0;
         foreach (var d in devices)
         {
-            if (usedNodes.Contains(d.NodeId))
+            if (usedNodes.Contains(d.NodeId) || !AcceptsRole(d, role))
             {
                 continue;
             }
@@ -132,9 +163,12 @@ public sealed class BrickAllocator(AllocationLimits limits)
                 continue;
             }
 
+            // Data bricks go where the most is free, which keeps devices level; the small arbiter brick goes to the
+            // tightest device that fits, leaving the roomy ones for data.
+            var roomier = role == BrickRole.Arbiter ? f < bestFree : f > bestFree;
             var better = best is null
                 || (newZone && !bestNewZone)
-                || (newZone == bestNewZone && (f > bestFree || (f == bestFree && string.CompareOrdinal(d.DeviceId, best.DeviceId) < 0)));
+                || (newZone == bestNewZone && (roomier || (f == bestFree && string.CompareOrdinal(d.DeviceId, best.DeviceId) < 0)));
             if (better)
             {
                 best = d;
@@ -152,8 +186,16 @@ public sealed class BrickAllocator(AllocationLimits limits)
         HashSet<string> usedNodes,
         long needKiB,
         int setSize,
-        bool strictZones)
+        bool strictZones,
+        BrickRole role)
     {
+        if (!devices.Any(d => AcceptsRole(d, role)))
+        {
+            return role == BrickRole.Arbiter
+                ? "No space: every device has the arbiter tag 'disabled', so no device can take an arbiter brick"
+                : "No space: every device has the arbiter tag 'required', so no device can take a data brick";
+        }
+
         var nodes = devices.Select(d => d.NodeId).Distinct(StringComparer.Ordinal).Count();
         if (nodes < setSize)
         {
@@ -169,7 +211,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
         }
 
-        var largest = devices.Where(d => !usedNodes.Contains(d.NodeId)).MaxBy(d => free[d.DeviceId]);
+        var largest = devices.Where(d => !usedNodes.Contains(d.NodeId) && AcceptsRole(d, role)).MaxBy(d => free[d.DeviceId]);
         var where = largest is null ? "none left" : $"{Format(free[largest.DeviceId])} on device {largest.DeviceId} (node {largest.NodeId})";
         return $"No space: a brick needs more than {Format(needKiB)} on a device of its own node; the largest free is {where}";
     }

@@ -9,4 +9,5 @@ public sealed record PlacementRequest(
     float SnapshotFactor,
     int ExistingBricks = 0,
     int FirstSetIndex = 0,
-    bool StrictZones = false);
+    bool StrictZones = false,
+    TagMatch? DeviceTagMatch = null);

@@ -69,7 +69,8 @@ public sealed class VolumeService(OperationContext context)
                         volume.SnapshotFactor,
                         existing.Count,
                         existing.Count == 0 ? 0 : existing.Max(b => b.SetIndex) + 1,
-                        StrictZones(volume.Options));
+                        StrictZones(volume.Options),
+                        DeviceTagMatch(volume.Options));
                     var plans = AllocateIn(model, volume.ClusterId, request, "Failed to allocate new volume expansion: ");
                     var bricks = Charge(model, changes, volume, plans, opId);
                     changes.Put(volume with { PendingOperationId = opId })
@@ -142,7 +143,7 @@ public sealed class VolumeService(OperationContext context)
         || !model.Operations.TryGetValue(volume.PendingOperationId, out var op)
         || op.Type == OperationType.VolumeExpand;
 
-    private sealed record CreatePlan(Durability Durability, List<string> Options, float SnapshotFactor, bool StrictZones, long AverageFileKiB);
+    private sealed record CreatePlan(Durability Durability, List<string> Options, float SnapshotFactor, bool StrictZones, long AverageFileKiB, TagMatch? TagMatch);
 
     private CreatePlan Plan(VolumeCreateSpec spec)
     {
@@ -217,7 +218,7 @@ public sealed class VolumeService(OperationContext context)
                 $"size: a disperse {durability.Data}+{durability.Redundancy} volume needs at least {durability.Data} GiB");
         }
 
-        return new CreatePlan(durability, options, factor, StrictZones(options), average);
+        return new CreatePlan(durability, options, factor, StrictZones(options), average, DeviceTagMatch(options));
     }
 
     private static Durability ParseDurability(RequestedDurability requested, bool arbiter)
@@ -251,6 +252,13 @@ public sealed class VolumeService(OperationContext context)
 
         return durability;
     }
+
+    /// <summary>The last <c>user.heketi.device-tag-match</c> option, if any.</summary>
+    private static TagMatch? DeviceTagMatch(IEnumerable<string> options) =>
+        options.Select(Rules.VolumeOption).OfType<KeyValuePair<string, string>>()
+            .Where(o => o.Key == TagMatch.Option)
+            .Select(o => TagMatch.Parse(o.Value))
+            .LastOrDefault();
 
     private bool StrictZones(IEnumerable<string> options)
     {
@@ -289,8 +297,14 @@ public sealed class VolumeService(OperationContext context)
 
         var volumeId = context.Ids.NewId();
         var name = spec.Name ?? "vol_" + volumeId;
-        var request = new PlacementRequest(spec.SizeGiB * Units.GiB, plan.Durability, plan.SnapshotFactor, StrictZones: plan.StrictZones);
+        var request = new PlacementRequest(
+            spec.SizeGiB * Units.GiB, plan.Durability, plan.SnapshotFactor, StrictZones: plan.StrictZones, DeviceTagMatch: plan.TagMatch);
+        var allocator = new BrickAllocator(context.Settings.Limits with { AverageFileSizeKiB = plan.AverageFileKiB });
         var reasons = new List<string>();
+
+        // Beyond Heketi's first fit: of the clusters that can take the volume, use the one with the most free
+        // space, so clusters fill evenly and no single cluster runs out while others sit empty.
+        (string ClusterId, IReadOnlyList<BrickPlan> Plans, long Free)? chosen = null;
         foreach (var clusterId in candidates)
         {
             var cluster = model.Clusters[clusterId];
@@ -314,23 +328,30 @@ public sealed class VolumeService(OperationContext context)
                 continue;
             }
 
-            IReadOnlyList<BrickPlan> plans;
+            var devices = Candidates(model, clusterId);
             try
             {
-                plans = new BrickAllocator(context.Settings.Limits with { AverageFileSizeKiB = plan.AverageFileKiB })
-                    .Allocate(Candidates(model, clusterId), request);
+                var plans = allocator.Allocate(devices, request);
+                var free = devices.Sum(d => d.FreeKiB);
+                reasons.Add("ok");
+                if (chosen is null || free > chosen.Value.Free)
+                {
+                    chosen = (clusterId, plans, free);
+                }
             }
             catch (AploException ex) when (ex.Kind == ErrorKind.NoSpace)
             {
                 reasons.Add(ex.Message);
-                continue;
             }
+        }
 
+        if (chosen is { } c)
+        {
             var volume = new Volume(
-                volumeId, clusterId, name, spec.SizeGiB, plan.Durability, spec.Durability, spec.Gid, plan.Options,
+                volumeId, c.ClusterId, name, spec.SizeGiB, plan.Durability, spec.Durability, spec.Gid, plan.Options,
                 spec.SnapshotEnable, plan.SnapshotFactor, owner, opId);
             changes.Put(volume);
-            var bricks = Charge(model, changes, volume, plans, opId);
+            var bricks = Charge(model, changes, volume, c.Plans, opId);
             changes.Put(new PendingOperation(opId, OperationType.VolumeCreate, context.Time.GetUtcNow(), string.Empty, volumeId, [.. bricks.Select(b => b.Id)]));
             return (volume, bricks);
         }
@@ -399,12 +420,34 @@ public sealed class VolumeService(OperationContext context)
                 var d = model.Devices[deviceId];
                 if (d.State == EntityState.Online && d.PendingOperationId is null)
                 {
-                    result.Add(new CandidateDevice(d.Id, node.Id, node.Zone, d.FreeKiB, d.ExtentKiB));
+                    result.Add(new CandidateDevice(d.Id, node.Id, node.Zone, d.FreeKiB, d.ExtentKiB, MergedTags(node, d)));
                 }
             }
         }
 
         return result;
+    }
+
+    /// <summary>Node tags overridden by the device's own, as Heketi merges them for placement.</summary>
+    private static IReadOnlyDictionary<string, string>? MergedTags(Node node, Device device)
+    {
+        if (node.Tags.Count == 0)
+        {
+            return device.Tags.Count == 0 ? null : device.Tags;
+        }
+
+        if (device.Tags.Count == 0)
+        {
+            return node.Tags;
+        }
+
+        var merged = new Dictionary<string, string>(node.Tags.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (k, v) in device.Tags)
+        {
+            merged[k] = v;
+        }
+
+        return merged;
     }
 
     private async Task<OperationOutcome> CreateExecAsync(string opId, Volume volume, List<Brick> bricks, CancellationToken ct)
