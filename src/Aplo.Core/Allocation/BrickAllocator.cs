@@ -66,6 +66,30 @@ public sealed class BrickAllocator(AllocationLimits limits)
         }
     }
 
+    /// <summary>
+    /// Finds a device for one brick of an existing set, keeping the set's rules: not on the brick's own device,
+    /// not on a node (or, with strict zones, a zone) the set's other bricks use, matching the volume's tag rule
+    /// and the arbiter tags, and with room. Throws <see cref="ErrorKind.NoSpace"/> naming what was missing.
+    /// </summary>
+    public static BrickPlan Replacement(IReadOnlyList<CandidateDevice> devices, ReplacementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(request);
+        var eligible = devices.Where(d => d.DeviceId != request.CurrentDeviceId && (request.DeviceTagMatch?.Matches(d) ?? true)).ToList();
+        var free = eligible.ToDictionary(d => d.DeviceId, d => d.FreeKiB, StringComparer.Ordinal);
+        var usedNodes = request.OtherBricksOfTheSet.Select(d => d.NodeId).ToHashSet(StringComparer.Ordinal);
+        var usedZones = request.OtherBricksOfTheSet.Select(d => d.Zone).ToHashSet();
+        var placement = new PlacementRequest(request.SizeKiB, Durability.Distribute, request.SnapshotFactor, StrictZones: request.StrictZones);
+        var best = Pick(eligible, free, usedNodes, usedZones, request.SizeKiB, request.Role, placement, out var needKiB)
+            ?? throw new AploException(
+                ErrorKind.NoSpace,
+                "No Replacement was found: " + (eligible.Count == 0
+                    ? "no other online device matches the volume's rules"
+                    : Explain(eligible, free, usedNodes, needKiB, request.OtherBricksOfTheSet.Count + 1, request.StrictZones, request.Role)["No space: ".Length..]));
+        var (tp, meta) = BrickSizing.SpaceNeeded(request.SizeKiB, request.SnapshotFactor, best.ExtentKiB);
+        return new BrickPlan(best.DeviceId, best.NodeId, request.SizeKiB, tp, meta, request.Role, 0, 0);
+    }
+
     private List<BrickPlan>? TryPlace(
         IReadOnlyList<CandidateDevice> devices, PlacementRequest request, int sets, long brickKiB, out string? reason)
     {
