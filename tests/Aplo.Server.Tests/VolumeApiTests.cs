@@ -93,6 +93,7 @@ public sealed class VolumeApiTests : ApiTestBase
         var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
         var text = await ExpectAsync(HttpStatusCode.InternalServerError, "POST", "/volumes", """{"size":600,"durability":{"type":"replicate","replicate":{"replica":3}}}""");
         Assert.StartsWith("Failed to allocate new volume: No space", text, StringComparison.Ordinal);
+        Assert.Contains("largest free per zone: zone 1: ", text, StringComparison.Ordinal);
         foreach (var node in built.Nodes)
         {
             Assert.Equal(0, (await Admin.DeviceInfoAsync(node.Devices[0].Id, Ct)).Storage.Used);

@@ -235,9 +235,13 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
         }
 
-        var largest = devices.Where(d => !usedNodes.Contains(d.NodeId) && AcceptsRole(d, role)).MaxBy(d => free[d.DeviceId]);
+        var open = devices.Where(d => !usedNodes.Contains(d.NodeId) && AcceptsRole(d, role)).ToList();
+        var largest = open.MaxBy(d => free[d.DeviceId]);
         var where = largest is null ? "none left" : $"{Format(free[largest.DeviceId])} on device {largest.DeviceId} (node {largest.NodeId})";
-        return $"No space: a brick needs more than {Format(needKiB)} on a device of its own node; the largest free is {where}";
+        var fitting = open.Count(d => free[d.DeviceId] > needKiB);
+        var byZone = string.Join(", ", open.GroupBy(d => d.Zone).OrderBy(g => g.Key).Select(g => $"zone {g.Key}: {Format(g.Max(d => free[d.DeviceId]))}"));
+        return $"No space: a brick needs more than {Format(needKiB)} on a device of its own node; the largest free is {where}"
+            + $"; {fitting} device(s) on other nodes of the set fit; largest free per zone: {byZone}";
     }
 
     internal static string Format(long kib) =>
