@@ -9,6 +9,11 @@ if (name is "api" or "all")
     await ApiThroughput.RunAsync(quick, Console.Out, cts.Token);
 }
 
+if (name is "alloc" or "all")
+{
+    AllocatorUtilization.Run(quick, Console.Out);
+}
+
 if (name is "lab")
 {
     await LabCreateLatency.RunAsync(quick ? 1 : 3, Console.Out, cts.Token);
