@@ -7,8 +7,10 @@ namespace Aplo.Core.Allocation;
 /// Places the bricks of a volume on devices. Pure: the same candidates and request always give the same
 /// placement. Sets are tried as 1, 2, 4, … as Heketi does, splitting into smaller bricks only when the larger
 /// ones cannot be placed. Within a set every brick is on its own node and zones are spread. Data bricks go to
-/// the eligible device with the most free space, which keeps devices level; an arbiter brick is placed first,
-/// on the tightest device that fits. Devices are filtered by the volume's tag match and their arbiter tag.
+/// the node that can still take the most bricks of that size (capped at the sets left to place), then to a
+/// zone the set does not use yet, then to the device with the most free space, which keeps devices level. An
+/// arbiter brick goes to the tightest device that fits. Devices are filtered by the volume's tag match and
+/// their arbiter tag.
 /// </summary>
 public sealed class BrickAllocator(AllocationLimits limits)
 {
@@ -58,7 +60,14 @@ public sealed class BrickAllocator(AllocationLimits limits)
                     lastReason ?? $"No space: the volume would need more than {Limits.MaxBricksPerVolume} bricks");
             }
 
-            var plans = TryPlace(devices, request, (int)sets, brickKiB, out lastReason);
+            // Data bricks first keeps the roomy nodes for data; arbiter first wins when arbiter-capable devices
+            // are scarce (arbiter tags). Placement costs microseconds, so an arbiter volume tries both.
+            var plans = TryPlace(devices, request, (int)sets, brickKiB, arbiterFirst: false, out lastReason);
+            if (plans is null && durability.Arbiter)
+            {
+                plans = TryPlace(devices, request, (int)sets, brickKiB, arbiterFirst: true, out _);
+            }
+
             if (plans is not null)
             {
                 return plans;
@@ -80,7 +89,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         var usedNodes = request.OtherBricksOfTheSet.Select(d => d.NodeId).ToHashSet(StringComparer.Ordinal);
         var usedZones = request.OtherBricksOfTheSet.Select(d => d.Zone).ToHashSet();
         var placement = new PlacementRequest(request.SizeKiB, Durability.Distribute, request.SnapshotFactor, StrictZones: request.StrictZones);
-        var best = Pick(eligible, free, usedNodes, usedZones, request.SizeKiB, request.Role, placement, out var needKiB)
+        var best = Pick(eligible, free, usedNodes, usedZones, request.SizeKiB, request.Role, placement, 1, out var needKiB)
             ?? throw new AploException(
                 ErrorKind.NoSpace,
                 "No Replacement was found: " + (eligible.Count == 0
@@ -91,7 +100,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
     }
 
     private List<BrickPlan>? TryPlace(
-        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, int sets, long brickKiB, out string? reason)
+        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, int sets, long brickKiB, bool arbiterFirst, out string? reason)
     {
         var durability = request.Durability;
         var free = new Dictionary<string, long>(devices.Count, StringComparer.Ordinal);
@@ -107,12 +116,11 @@ public sealed class BrickAllocator(AllocationLimits limits)
         {
             usedNodes.Clear();
             usedZones.Clear();
-            // The arbiter goes first, as in Heketi: arbiter-capable devices may be the scarce ones.
-            foreach (var p in PositionOrder(durability))
+            foreach (var p in PositionOrder(durability, arbiterFirst))
             {
                 var role = durability.Arbiter && p == 2 ? BrickRole.Arbiter : BrickRole.Data;
                 var size = role == BrickRole.Arbiter ? BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB) : brickKiB;
-                var best = Pick(devices, free, usedNodes, usedZones, size, role, request, out var needKiB);
+                var best = Pick(devices, free, usedNodes, usedZones, size, role, request, sets - s, out var needKiB);
                 if (best is null)
                 {
                     reason = Explain(devices, free, usedNodes, needKiB, durability.SetSize, request.StrictZones, role);
@@ -132,8 +140,8 @@ public sealed class BrickAllocator(AllocationLimits limits)
         return plans;
     }
 
-    private static IEnumerable<int> PositionOrder(Durability durability) =>
-        durability.Arbiter ? [2, .. Enumerable.Range(0, durability.SetSize).Where(p => p != 2)] : Enumerable.Range(0, durability.SetSize);
+    private static IEnumerable<int> PositionOrder(Durability durability, bool arbiterFirst) =>
+        durability.Arbiter && arbiterFirst ? [2, 0, 1] : Enumerable.Range(0, durability.SetSize);
 
     /// <summary>
     /// The <c>arbiter</c> tag: <c>required</c> devices take only arbiter bricks, <c>disabled</c> ones only data
@@ -158,11 +166,30 @@ public sealed class BrickAllocator(AllocationLimits limits)
         long sizeKiB,
         BrickRole role,
         PlacementRequest request,
+        int setsLeft,
         out long needKiB)
     {
+        // How many more bricks of this size each node can take, capped at the sets still to place: a node that
+        // can serve every remaining set is as good as any other, but a node that cannot must not be skipped in
+        // favour of one with spare room, or a later set runs out of distinct nodes (the exhaustive search in
+        // the tests found such cases with the plain most-free choice).
+        var capacity = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (role == BrickRole.Data && setsLeft > 1)
+        {
+            foreach (var d in devices)
+            {
+                if (!usedNodes.Contains(d.NodeId) && AcceptsRole(d, role))
+                {
+                    var (tp, meta) = BrickSizing.SpaceNeeded(sizeKiB, request.SnapshotFactor, d.ExtentKiB);
+                    capacity[d.NodeId] = capacity.GetValueOrDefault(d.NodeId) + Math.Max(0, (free[d.DeviceId] - 1) / (tp + meta));
+                }
+            }
+        }
+
         CandidateDevice? best = null;
         var bestNewZone = false;
         var bestFree = long.MinValue;
+        var bestCapacity = long.MinValue;
         needKiB = 0;
         foreach (var d in devices)
         {
@@ -190,13 +217,16 @@ public sealed class BrickAllocator(AllocationLimits limits)
             // Data bricks go where the most is free, which keeps devices level; the small arbiter brick goes to the
             // tightest device that fits, leaving the roomy ones for data.
             var roomier = role == BrickRole.Arbiter ? f < bestFree : f > bestFree;
+            var cap = Math.Min(capacity.GetValueOrDefault(d.NodeId), setsLeft);
             var better = best is null
-                || (newZone && !bestNewZone)
-                || (newZone == bestNewZone && (roomier || (f == bestFree && string.CompareOrdinal(d.DeviceId, best.DeviceId) < 0)));
+                || cap > bestCapacity
+                || (cap == bestCapacity && newZone && !bestNewZone)
+                || (cap == bestCapacity && newZone == bestNewZone && (roomier || (f == bestFree && string.CompareOrdinal(d.DeviceId, best.DeviceId) < 0)));
             if (better)
             {
                 best = d;
                 bestNewZone = newZone;
+                bestCapacity = cap;
                 bestFree = f;
             }
         }
