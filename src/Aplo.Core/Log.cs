@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(1006, LogLevel.Warning, "Peer detach of {Host} failed and is ignored: {Reason}")]
     public static partial void PeerDetachIgnored(ILogger logger, string host, string reason);
+
+    [LoggerMessage(1007, LogLevel.Information, "Recovered {OperationType} operation {OperationId} on {TargetId}")]
+    public static partial void Recovered(ILogger logger, string operationId, string operationType, string targetId);
+
+    [LoggerMessage(1008, LogLevel.Error, "Could not recover {OperationType} operation {OperationId}; it is marked failed: {Reason}")]
+    public static partial void RecoveryFailed(ILogger logger, string operationId, string operationType, string reason);
 }

@@ -65,6 +65,8 @@ public static class AploServer
         services.AddSingleton<NodeService>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<VolumeService>();
+        services.AddSingleton<RecoveryService>();
+        services.AddHostedService<RecoveryHostedService>();
 
         var app = builder.Build();
         var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Aplo.Server");

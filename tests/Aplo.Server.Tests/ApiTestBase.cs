@@ -22,7 +22,7 @@ public abstract class ApiTestBase : IAsyncLifetime
         Admin = Host.Admin();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
         GC.SuppressFinalize(this);

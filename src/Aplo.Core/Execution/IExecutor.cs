@@ -37,6 +37,9 @@ public interface IExecutor
     /// <summary>Adds the bricks of <paramref name="volume"/> (only the new ones) to the existing volume.</summary>
     Task VolumeExpandAsync(string host, VolumeRequest volume, CancellationToken cancellationToken);
 
+    /// <summary>The bricks of a Gluster volume as <c>host:path</c>, or null if Gluster has no such volume.</summary>
+    Task<IReadOnlyList<string>?> VolumeBricksAsync(string host, string volumeName, CancellationToken cancellationToken);
+
     /// <summary>Stops and deletes the Gluster volume.</summary>
     Task VolumeDestroyAsync(string host, string volumeName, CancellationToken cancellationToken);
 }

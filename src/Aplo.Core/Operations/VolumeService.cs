@@ -74,7 +74,7 @@ public sealed class VolumeService(OperationContext context)
                     var plans = AllocateIn(model, volume.ClusterId, request, "Failed to allocate new volume expansion: ");
                     var bricks = Charge(model, changes, volume, plans, opId);
                     changes.Put(volume with { PendingOperationId = opId })
-                        .Put(new PendingOperation(opId, OperationType.VolumeExpand, context.Time.GetUtcNow(), string.Empty, id, [.. bricks.Select(b => b.Id)]));
+                        .Put(new PendingOperation(opId, OperationType.VolumeExpand, context.Time.GetUtcNow(), string.Empty, id, [.. bricks.Select(b => b.Id)], expandGiB));
                     return (volume, bricks);
                 },
                 cancellationToken);
@@ -463,28 +463,7 @@ public sealed class VolumeService(OperationContext context)
         }
         catch (Exception ex) when (ex is ExecutorException or AploException or OperationCanceledException)
         {
-            var undone = await UndoAsync(targets, volumeMade ? volume : null, made, ct: CancellationToken.None);
-            await context.Topology.WriteAsync(
-                (model, changes) =>
-                {
-                    if (undone is null)
-                    {
-                        changes.Delete(EntityKind.Volume, volume.Id);
-                        Release(model, changes, bricks);
-                        changes.Delete(EntityKind.Operation, opId);
-                    }
-                    else
-                    {
-                        // Something could not be removed: keep it all recorded (and charged) for the cleaner.
-                        changes.Put(model.Operations[opId] with { Status = "failed" });
-                    }
-                },
-                CancellationToken.None);
-            if (undone is not null)
-            {
-                Log.RollbackIncomplete(context.Logger, opId, undone);
-            }
-
+            await RollBackCreateAsync(opId, volume, bricks, made, volumeMade, targets);
             throw;
         }
 
@@ -502,6 +481,107 @@ public sealed class VolumeService(OperationContext context)
             CancellationToken.None);
         Log.VolumeCreated(context.Logger, volume.Name, volume.Id, bricks.Count);
         return new OperationOutcome.Created("/volumes/" + volume.Id);
+    }
+
+    /// <summary>Destroys what a create made and, if all of it is gone, forgets the volume and frees its space.</summary>
+    private async Task<bool> RollBackCreateAsync(string opId, Volume volume, List<Brick> bricks, List<Brick> made, bool volumeMade, ExecTargets targets)
+    {
+        var undone = await UndoAsync(targets, volumeMade ? volume : null, made, ct: CancellationToken.None);
+        await context.Topology.WriteAsync(
+            (model, changes) =>
+            {
+                if (undone is null)
+                {
+                    changes.Delete(EntityKind.Volume, volume.Id);
+                    Release(model, changes, bricks);
+                    changes.Delete(EntityKind.Operation, opId);
+                }
+                else
+                {
+                    // Something could not be removed: keep it all recorded (and charged) for the cleaner.
+                    changes.Put(model.Operations[opId] with { Status = "failed" });
+                }
+            },
+            CancellationToken.None);
+        if (undone is not null)
+        {
+            Log.RollbackIncomplete(context.Logger, opId, undone);
+        }
+
+        return undone is null;
+    }
+
+    /// <summary>
+    /// Finishes a volume operation that a crash interrupted. A create is rolled back (everything it may have
+    /// made is destroyed; destroying what is not there is a no-op). A delete is completed. An expansion is
+    /// completed if Gluster already has its bricks, and rolled back otherwise.
+    /// </summary>
+    public async Task<bool> RecoverAsync(PendingOperation op, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        var (volume, bricks) = context.Topology.Read(model =>
+            (model.Volumes.GetValueOrDefault(op.TargetId), op.BrickIds.Where(model.Bricks.ContainsKey).Select(b => model.Bricks[b]).ToList()));
+        if (volume is null)
+        {
+            await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Operation, op.Id), ct);
+            return true;
+        }
+
+        var targets = context.Topology.Read(model => Targets(model, volume, bricks));
+        switch (op.Type)
+        {
+            case OperationType.VolumeCreate:
+                if (bricks.Count == 0)
+                {
+                    await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Volume, volume.Id).Delete(EntityKind.Operation, op.Id), ct);
+                    return true;
+                }
+
+                return await RollBackCreateAsync(op.Id, volume, bricks, bricks, volumeMade: true, targets);
+            case OperationType.VolumeDelete:
+                await DeleteExecAsync(op.Id, volume, ct);
+                return true;
+            case OperationType.VolumeExpand:
+                var host = context.Topology.Read(model => ManageHosts(model, volume.ClusterId).First());
+                var present = await context.Executor.VolumeBricksAsync(host, volume.Name, ct) ?? [];
+                var added = bricks.All(b => present.Contains($"{targets.StorageHosts[b.NodeId]}:{b.Path}"));
+                if (added)
+                {
+                    await context.Topology.WriteAsync(
+                        (model, changes) =>
+                        {
+                            var current = model.Volumes[volume.Id];
+                            changes.Put(current with { SizeGiB = current.SizeGiB + op.DeltaGiB, PendingOperationId = null });
+                            foreach (var b in bricks)
+                            {
+                                changes.Put(model.Bricks[b.Id] with { PendingOperationId = null });
+                            }
+
+                            changes.Delete(EntityKind.Operation, op.Id);
+                        },
+                        ct);
+                    return true;
+                }
+
+                var undone = await UndoAsync(targets, null, bricks, ct);
+                await context.Topology.WriteAsync(
+                    (model, changes) =>
+                    {
+                        if (undone is null)
+                        {
+                            Release(model, changes, bricks);
+                            changes.Put(model.Volumes[volume.Id] with { PendingOperationId = null }).Delete(EntityKind.Operation, op.Id);
+                        }
+                        else
+                        {
+                            changes.Put(model.Operations[op.Id] with { Status = "failed" });
+                        }
+                    },
+                    ct);
+                return undone is null;
+            default:
+                return false;
+        }
     }
 
     private async Task<OperationOutcome> ExpandExecAsync(string opId, Volume volume, List<Brick> bricks, long expandGiB, CancellationToken ct)

@@ -23,4 +23,5 @@ public sealed record PendingOperation(
     DateTimeOffset Started,
     string Status,
     string TargetId,
-    IReadOnlyList<string> BrickIds);
+    IReadOnlyList<string> BrickIds,
+    long DeltaGiB = 0);

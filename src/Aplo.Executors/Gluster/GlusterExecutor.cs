@@ -282,6 +282,19 @@ public sealed class GlusterExecutor : IExecutor
             return GlusterXml.ParseVolumeInfo(host, xml);
         }, cancellationToken);
 
+    public async Task<IReadOnlyList<string>?> VolumeBricksAsync(string host, string volumeName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await VolumeInfoAsync(host, volumeName, cancellationToken);
+            return info.FirstOrDefault(v => v.Name == volumeName)?.Bricks.Select(b => b.Name).ToList();
+        }
+        catch (ExecutorException ex) when (ex.Message.Contains("does not exist", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+    }
+
     /// <summary>Pending heal entries per reachable brick of a replicated or dispersed volume.</summary>
     public Task<IReadOnlyList<GlusterHealBrick>> HealInfoAsync(string host, string volumeName, CancellationToken cancellationToken) =>
         OnHostAsync(host, async ct =>

@@ -75,9 +75,13 @@ public sealed class SimulatedExecutor : IExecutor
                 }
             }
 
-            foreach (var v in model.Volumes.Values)
+            // Gluster knows a volume once its create finished, and an expansion's bricks once it finished; a delete
+            // in progress may or may not have reached Gluster, so it is taken as still there.
+            bool Done(string? op, params OperationType[] stillThere) =>
+                op is null || (model.Operations.TryGetValue(op, out var o) && stillThere.Contains(o.Type));
+            foreach (var v in model.Volumes.Values.Where(v => Done(v.PendingOperationId, OperationType.VolumeDelete, OperationType.VolumeExpand)))
             {
-                var bricks = model.BrickIdsOf(v.Id).Select(b => model.Bricks[b])
+                var bricks = model.BrickIdsOf(v.Id).Select(b => model.Bricks[b]).Where(b => Done(b.PendingOperationId, OperationType.VolumeDelete))
                     .Select(b => new BrickAddress(model.Nodes[b.NodeId].StorageHostname, b.Path).ToString()).ToList();
                 volumes[v.Name] = new SimVolume(bricks) { Started = true };
                 brickIndex.UnionWith(bricks);
@@ -206,6 +210,9 @@ public sealed class SimulatedExecutor : IExecutor
             v.Bricks.AddRange(volume.Bricks.Select(b => b.ToString()));
             brickIndex.UnionWith(volume.Bricks.Select(b => b.ToString()));
         });
+
+    public Task<IReadOnlyList<string>?> VolumeBricksAsync(string host, string volumeName, CancellationToken cancellationToken) =>
+        Run<IReadOnlyList<string>?>(nameof(VolumeBricksAsync), host, _ => volumes.TryGetValue(volumeName, out var v) ? [.. v.Bricks] : null);
 
     public Task VolumeDestroyAsync(string host, string volumeName, CancellationToken cancellationToken) =>
         Run(nameof(VolumeDestroyAsync), host, _ =>

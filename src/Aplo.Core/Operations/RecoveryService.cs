@@ -1,0 +1,94 @@
+using Aplo.Core.Errors;
+using Aplo.Core.Execution;
+using Aplo.Core.Topology;
+
+namespace Aplo.Core.Operations;
+
+/// <summary>
+/// At start, finishes every operation a crash left pending: each is rolled back or completed, so the store
+/// and the nodes agree again and no space stays charged for nothing. Node commands are idempotent, which is
+/// what makes running them again safe. An operation that cannot be finished (a node is down) is marked
+/// <c>failed</c> and keeps its records, so nothing is forgotten.
+/// </summary>
+public sealed class RecoveryService(OperationContext context, VolumeService volumes)
+{
+    /// <summary>Recovers all pending operations; returns how many were finished.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var pending = context.Topology.Read(model => model.Operations.Values.Where(o => o.Status != "failed").OrderBy(o => o.Started).ToList());
+        var finished = 0;
+        foreach (var op in pending)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            bool done;
+            try
+            {
+                done = await RecoverAsync(op, cancellationToken);
+            }
+            catch (Exception ex) when (ex is ExecutorException or AploException)
+            {
+                Log.RecoveryFailed(context.Logger, op.Id, op.Type.ToString(), ex.Message);
+                await context.Topology.WriteAsync(
+                    (model, changes) =>
+                    {
+                        if (model.Operations.TryGetValue(op.Id, out var current))
+                        {
+                            changes.Put(current with { Status = "failed" });
+                        }
+                    },
+                    CancellationToken.None);
+                continue;
+            }
+
+            if (done)
+            {
+                finished++;
+                Log.Recovered(context.Logger, op.Id, op.Type.ToString(), op.TargetId);
+            }
+        }
+
+        return finished;
+    }
+
+    private async Task<bool> RecoverAsync(PendingOperation op, CancellationToken ct)
+    {
+        switch (op.Type)
+        {
+            case OperationType.VolumeCreate or OperationType.VolumeDelete or OperationType.VolumeExpand:
+                return await volumes.RecoverAsync(op, ct);
+            case OperationType.NodeAdd or OperationType.NodeDelete:
+                // A node add never finished its probe, a delete never finished its detach: either way the record
+                // goes; glusterd keeps or drops the peer as the probe or detach left it.
+                await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Node, op.TargetId).Delete(EntityKind.Operation, op.Id), ct);
+                return true;
+            case OperationType.DeviceAdd or OperationType.DeviceDelete:
+                var target = context.Topology.Read(model =>
+                    model.Devices.TryGetValue(op.TargetId, out var d) ? (Device: d, Host: model.Nodes[d.NodeId].ManageHostname) : default);
+                if (target.Device is not null)
+                {
+                    // Tear down only a volume group that is ours (vg_<id>): if setup never ran, or failed because
+                    // the disk held someone else's PV, that PV must be left alone.
+                    var request = new DeviceRequest(target.Device.Id, target.Device.Name, false, target.Device.PvUuid);
+                    var ours = true;
+                    try
+                    {
+                        await context.Executor.DeviceInfoAsync(target.Host, request, ct);
+                    }
+                    catch (ExecutorException)
+                    {
+                        ours = false;
+                    }
+
+                    if (ours)
+                    {
+                        await context.Executor.DeviceTeardownAsync(target.Host, request, ct);
+                    }
+                }
+
+                await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Device, op.TargetId).Delete(EntityKind.Operation, op.Id), ct);
+                return true;
+            default:
+                return false;
+        }
+    }
+}
