@@ -54,7 +54,7 @@ public static class AploServer
         var owned = new List<IDisposable>();
         services.AddSingleton(sp => injected ?? CreateExecutor(options, topology, sp.GetRequiredService<ILoggerFactory>(), time, owned));
         services.AddSingleton(options.Gluster);
-        services.AddSingleton(new OperationQueue(time, options.Gluster.CompletedResultLifetime));
+        services.AddSingleton(await RestoreQueueAsync(topology, time, options.Gluster.CompletedResultLifetime, cancellationToken));
         services.AddSingleton(new OperationThrottle(options.Gluster.MaxInflightOperations));
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<IIdGenerator, RandomIdGenerator>();
@@ -104,6 +104,36 @@ public static class AploServer
         ArgumentNullException.ThrowIfNull(app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    /// <summary>Results saved before a restart are readable again; those past their lifetime are dropped.</summary>
+    private static async Task<OperationQueue> RestoreQueueAsync(TopologyManager topology, TimeProvider time, TimeSpan lifetime, CancellationToken ct)
+    {
+        var queue = new OperationQueue(time, lifetime);
+        var cutoff = time.GetUtcNow() - lifetime;
+        var expired = topology.Read(model =>
+        {
+            var old = new List<string>();
+            foreach (var result in model.QueueResults.Values)
+            {
+                if (result.FinishedAt < cutoff)
+                {
+                    old.Add(result.Id);
+                }
+                else
+                {
+                    queue.Restore(result.Id, result.Owner, OperationOutcome.FromRecord(result), result.FinishedAt);
+                }
+            }
+
+            return old;
+        });
+        if (expired.Count > 0)
+        {
+            await topology.WriteAsync((_, changes) => expired.ForEach(id => changes.Delete(EntityKind.QueueResult, id)), ct);
+        }
+
+        return queue;
     }
 
     private static IExecutor CreateExecutor(ServerOptions options, TopologyManager topology, ILoggerFactory logs, TimeProvider time, List<IDisposable> owned)

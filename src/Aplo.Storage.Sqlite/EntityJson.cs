@@ -14,6 +14,7 @@ internal static class EntityJson
         EntityKind.Brick => JsonSerializer.Serialize((Brick)entity, StoreJsonContext.Default.Brick),
         EntityKind.Volume => JsonSerializer.Serialize((Volume)entity, StoreJsonContext.Default.Volume),
         EntityKind.Operation => JsonSerializer.Serialize((PendingOperation)entity, StoreJsonContext.Default.PendingOperation),
+        EntityKind.QueueResult => JsonSerializer.Serialize((QueueResult)entity, StoreJsonContext.Default.QueueResult),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -25,6 +26,7 @@ internal static class EntityJson
         EntityKind.Brick => Deserialize(json, StoreJsonContext.Default.Brick),
         EntityKind.Volume => Deserialize(json, StoreJsonContext.Default.Volume),
         EntityKind.Operation => Deserialize(json, StoreJsonContext.Default.PendingOperation),
+        EntityKind.QueueResult => Deserialize(json, StoreJsonContext.Default.QueueResult),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -69,6 +69,7 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
         await LoadAsync(connection, "volumes", EntityKind.Volume, model, cancellationToken);
         await LoadAsync(connection, "bricks", EntityKind.Brick, model, cancellationToken);
         await LoadAsync(connection, "pending_operations", EntityKind.Operation, model, cancellationToken);
+        await LoadAsync(connection, "queue_results", EntityKind.QueueResult, model, cancellationToken);
         return model;
     }
 
@@ -257,6 +258,7 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
             EntityKind.Brick => "bricks",
             EntityKind.Volume => "volumes",
             EntityKind.Operation => "pending_operations",
+            EntityKind.QueueResult => "queue_results",
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }

@@ -14,5 +14,6 @@ namespace Aplo.Storage.Sqlite;
 [JsonSerializable(typeof(Brick))]
 [JsonSerializable(typeof(Volume))]
 [JsonSerializable(typeof(PendingOperation))]
+[JsonSerializable(typeof(QueueResult))]
 [JsonSerializable(typeof(SortedDictionary<string, string>))]
 internal sealed partial class StoreJsonContext : JsonSerializerContext;

@@ -38,6 +38,11 @@ public sealed class CrashRecoveryTests : ApiTestBase
 
         Assert.Equal(3, recovered.Executor.Calls["BrickDestroyAsync"]);
         Assert.Empty(recovered.Executor.Volumes);
+
+        // The client that was polling before the crash gets the real end, not Heketi's 404.
+        using var done = await admin.WaitAsync(accepted.Headers.Location!.OriginalString, Ct);
+        Assert.Equal(HttpStatusCode.InternalServerError, done.StatusCode);
+        Assert.StartsWith("The server stopped before the operation finished", await done.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,6 +60,11 @@ public sealed class CrashRecoveryTests : ApiTestBase
         var admin = recovered.Admin();
         Assert.Empty((await admin.VolumeListAsync(Ct)).Volumes);
         Assert.Empty(recovered.Executor.Volumes);
+        using (var done = await admin.WaitAsync(accepted.Headers.Location!.OriginalString, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
+        }
+
         foreach (var node in built.Nodes)
         {
             Assert.Equal(0, (await admin.DeviceInfoAsync(node.Devices[0].Id, Ct)).Storage.Used);

@@ -53,6 +53,33 @@ public sealed class QueueTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Queue_ResultSurvivesARestart_AndIsStillReadOnce()
+    {
+        await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
+        using var accepted = await SendAsync("POST", "/volumes", """{"size":1}""");
+        var location = accepted.Headers.Location!.OriginalString;
+
+        // Let it finish without reading it, then restart.
+        var topology = (Aplo.Core.Topology.TopologyManager)Host.App.Services.GetService(typeof(Aplo.Core.Topology.TopologyManager))!;
+        while (topology.Read(m => m.QueueResults.ContainsKey(location["/queue/".Length..])) is false)
+        {
+            await Task.Delay(5, Ct);
+        }
+
+        await RestartAsync();
+
+        using (var done = await SendAsync("GET", location))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, done.StatusCode);
+            Assert.Matches("^/volumes/[0-9a-f]{32}$", done.Headers.Location!.OriginalString);
+        }
+
+        Assert.Equal("Id not found", await ExpectAsync(HttpStatusCode.NotFound, "GET", location));
+        await RestartAsync();
+        Assert.Equal("Id not found", await ExpectAsync(HttpStatusCode.NotFound, "GET", location));
+    }
+
+    [Fact]
     public async Task Queue_UnknownId_Is404()
     {
         Assert.Equal("Id not found", await ExpectAsync(HttpStatusCode.NotFound, "GET", "/queue/" + new string('e', 32)));

@@ -27,6 +27,14 @@ public sealed class OperationQueue(TimeProvider time, TimeSpan lifetime)
         entries[id] = new Entry(owner);
     }
 
+    /// <summary>Puts back a result that was saved before a restart, ready to be read once.</summary>
+    public void Restore(string id, string owner, OperationOutcome outcome, DateTimeOffset finishedAt)
+    {
+        var entry = new Entry(owner) { FinishedAt = finishedAt };
+        entry.Done.TrySetResult(outcome);
+        entries[id] = entry;
+    }
+
     public void Complete(string id, OperationOutcome outcome)
     {
         if (entries.TryGetValue(id, out var entry))

@@ -1,5 +1,6 @@
 using Aplo.Core.Errors;
 using Aplo.Core.Execution;
+using Aplo.Core.Topology;
 using Microsoft.Extensions.Logging;
 
 namespace Aplo.Core.Operations;
@@ -8,7 +9,8 @@ namespace Aplo.Core.Operations;
 /// Runs the exec and finalize (or rollback) phases of operations in the background and records their outcome
 /// in the queue. On shutdown it stops accepting work and waits for what runs.
 /// </summary>
-public sealed class OperationRunner(OperationQueue queue, OperationThrottle throttle, ILogger<OperationRunner> logger) : IAsyncDisposable
+public sealed class OperationRunner(
+    OperationQueue queue, OperationThrottle throttle, TopologyManager topology, TimeProvider time, ILogger<OperationRunner> logger) : IAsyncDisposable
 {
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
@@ -102,6 +104,35 @@ public sealed class OperationRunner(OperationQueue queue, OperationThrottle thro
             Log.OperationFailed(logger, id, failed.Message);
         }
 
-        Queue.Complete(id, outcome);
+        await RecordAsync(id, Queue.OwnerOf(id) ?? "admin", outcome);
+    }
+
+    /// <summary>
+    /// Saves the outcome so that a client that polls after a restart still gets it. The save is queued to the
+    /// store in order and the result is readable at once, without waiting for the disk: the operation's own
+    /// records are already durable, and only a crash in the next fraction of a millisecond could lose the
+    /// saved answer (the client then gets Heketi's 404).
+    /// </summary>
+    public async Task RecordAsync(string id, string owner, OperationOutcome outcome)
+    {
+        var finishedAt = time.GetUtcNow();
+        var save = topology.WriteAsync((_, changes) => changes.Put(outcome.ToRecord(id, owner, finishedAt)), CancellationToken.None);
+        if (Queue.OwnerOf(id) is null)
+        {
+            Queue.Restore(id, owner, outcome, finishedAt);
+        }
+        else
+        {
+            Queue.Complete(id, outcome);
+        }
+
+        try
+        {
+            await save;
+        }
+        catch (AploException ex)
+        {
+            Log.OperationFailed(logger, id, "its result could not be saved: " + ex.Message);
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace Aplo.Core.Operations;
 /// what makes running them again safe. An operation that cannot be finished (a node is down) is marked
 /// <c>failed</c> and keeps its records, so nothing is forgotten.
 /// </summary>
-public sealed class RecoveryService(OperationContext context, VolumeService volumes)
+public sealed class RecoveryService(OperationContext context, VolumeService volumes, OperationRunner runner)
 {
     /// <summary>Recovers all pending operations; returns how many were finished.</summary>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
@@ -20,10 +20,10 @@ public sealed class RecoveryService(OperationContext context, VolumeService volu
         foreach (var op in pending)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            bool done;
+            OperationOutcome? outcome;
             try
             {
-                done = await RecoverAsync(op, cancellationToken);
+                outcome = await RecoverAsync(op, cancellationToken);
             }
             catch (Exception ex) when (ex is ExecutorException or AploException)
             {
@@ -37,20 +37,24 @@ public sealed class RecoveryService(OperationContext context, VolumeService volu
                         }
                     },
                     CancellationToken.None);
+                await runner.RecordAsync(op.Id, op.Owner, VolumeService.Interrupted("recovering it failed and it is marked failed: " + ex.Message));
                 continue;
             }
 
-            if (done)
+            if (outcome is not null)
             {
                 finished++;
                 Log.Recovered(context.Logger, op.Id, op.Type.ToString(), op.TargetId);
+
+                // A client that polls this operation after the restart gets its real end, not Heketi's 404.
+                await runner.RecordAsync(op.Id, op.Owner, outcome);
             }
         }
 
         return finished;
     }
 
-    private async Task<bool> RecoverAsync(PendingOperation op, CancellationToken ct)
+    private async Task<OperationOutcome?> RecoverAsync(PendingOperation op, CancellationToken ct)
     {
         switch (op.Type)
         {
@@ -60,7 +64,7 @@ public sealed class RecoveryService(OperationContext context, VolumeService volu
                 // A node add never finished its probe, a delete never finished its detach: either way the record
                 // goes; glusterd keeps or drops the peer as the probe or detach left it.
                 await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Node, op.TargetId).Delete(EntityKind.Operation, op.Id), ct);
-                return true;
+                return op.Type == OperationType.NodeAdd ? VolumeService.Interrupted("the node was not added") : OperationOutcome.Completed;
             case OperationType.DeviceAdd or OperationType.DeviceDelete:
                 var target = context.Topology.Read(model =>
                     model.Devices.TryGetValue(op.TargetId, out var d) ? (Device: d, Host: model.Nodes[d.NodeId].ManageHostname) : default);
@@ -86,9 +90,9 @@ public sealed class RecoveryService(OperationContext context, VolumeService volu
                 }
 
                 await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Device, op.TargetId).Delete(EntityKind.Operation, op.Id), ct);
-                return true;
+                return op.Type == OperationType.DeviceAdd ? VolumeService.Interrupted("the device was not added") : OperationOutcome.Completed;
             default:
-                return false;
+                return null;
         }
     }
 }

@@ -352,7 +352,7 @@ public sealed class VolumeService(OperationContext context)
                 spec.SnapshotEnable, plan.SnapshotFactor, owner, opId);
             changes.Put(volume);
             var bricks = Charge(model, changes, volume, c.Plans, opId);
-            changes.Put(new PendingOperation(opId, OperationType.VolumeCreate, context.Time.GetUtcNow(), string.Empty, volumeId, [.. bricks.Select(b => b.Id)]));
+            changes.Put(new PendingOperation(opId, OperationType.VolumeCreate, context.Time.GetUtcNow(), string.Empty, volumeId, [.. bricks.Select(b => b.Id)], Owner: owner));
             return (volume, bricks);
         }
 
@@ -516,7 +516,7 @@ public sealed class VolumeService(OperationContext context)
     /// made is destroyed; destroying what is not there is a no-op). A delete is completed. An expansion is
     /// completed if Gluster already has its bricks, and rolled back otherwise.
     /// </summary>
-    public async Task<bool> RecoverAsync(PendingOperation op, CancellationToken ct)
+    public async Task<OperationOutcome?> RecoverAsync(PendingOperation op, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(op);
         var (volume, bricks) = context.Topology.Read(model =>
@@ -524,7 +524,7 @@ public sealed class VolumeService(OperationContext context)
         if (volume is null)
         {
             await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Operation, op.Id), ct);
-            return true;
+            return Interrupted("there was nothing left to undo");
         }
 
         var targets = context.Topology.Read(model => Targets(model, volume, bricks));
@@ -534,13 +534,14 @@ public sealed class VolumeService(OperationContext context)
                 if (bricks.Count == 0)
                 {
                     await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Volume, volume.Id).Delete(EntityKind.Operation, op.Id), ct);
-                    return true;
+                    return Interrupted("the volume was not created");
                 }
 
-                return await RollBackCreateAsync(op.Id, volume, bricks, bricks, volumeMade: true, targets);
+                return await RollBackCreateAsync(op.Id, volume, bricks, bricks, volumeMade: true, targets)
+                    ? Interrupted("the volume was not created and what was made is removed")
+                    : null;
             case OperationType.VolumeDelete:
-                await DeleteExecAsync(op.Id, volume, ct);
-                return true;
+                return await DeleteExecAsync(op.Id, volume, ct);
             case OperationType.VolumeExpand:
                 var host = context.Topology.Read(model => ManageHosts(model, volume.ClusterId).First());
                 var present = await context.Executor.VolumeBricksAsync(host, volume.Name, ct) ?? [];
@@ -560,7 +561,7 @@ public sealed class VolumeService(OperationContext context)
                             changes.Delete(EntityKind.Operation, op.Id);
                         },
                         ct);
-                    return true;
+                    return new OperationOutcome.Created("/volumes/" + volume.Id);
                 }
 
                 var undone = await UndoAsync(targets, null, bricks, ct);
@@ -578,11 +579,15 @@ public sealed class VolumeService(OperationContext context)
                         }
                     },
                     ct);
-                return undone is null;
+                return undone is null ? Interrupted("the expansion was rolled back") : null;
             default:
-                return false;
+                return null;
         }
     }
+
+    /// <summary>The queue's answer for an operation the server did not finish before it stopped.</summary>
+    public static OperationOutcome Interrupted(string what) =>
+        new OperationOutcome.Failed("The server stopped before the operation finished; " + what);
 
     private async Task<OperationOutcome> ExpandExecAsync(string opId, Volume volume, List<Brick> bricks, long expandGiB, CancellationToken ct)
     {

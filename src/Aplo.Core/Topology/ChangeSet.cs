@@ -9,6 +9,7 @@ public enum EntityKind
     Brick,
     Volume,
     Operation,
+    QueueResult,
 }
 
 /// <summary>One put (Entity set) or delete (Entity null) of one entity.</summary>
@@ -37,6 +38,8 @@ public sealed class ChangeSet
     public ChangeSet Put(Volume v) => Add(new(EntityKind.Volume, v.Id, v));
 
     public ChangeSet Put(PendingOperation o) => Add(new(EntityKind.Operation, o.Id, o));
+
+    public ChangeSet Put(QueueResult r) => Add(new(EntityKind.QueueResult, r.Id, r));
 
     public ChangeSet Delete(EntityKind kind, string id) => Add(new(kind, id, null));
 

@@ -24,4 +24,5 @@ public sealed record PendingOperation(
     string Status,
     string TargetId,
     IReadOnlyList<string> BrickIds,
-    long DeltaGiB = 0);
+    long DeltaGiB = 0,
+    string Owner = "admin");

@@ -12,6 +12,7 @@ public sealed class TopologyModel
     private readonly Dictionary<string, Brick> bricks = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, Volume> volumes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingOperation> operations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueueResult> queueResults = new(StringComparer.Ordinal);
 
     private readonly Dictionary<string, SortedSet<string>> nodesByCluster = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<string>> volumesByCluster = new(StringComparer.Ordinal);
@@ -32,6 +33,9 @@ public sealed class TopologyModel
     public IReadOnlyDictionary<string, Volume> Volumes => volumes;
 
     public IReadOnlyDictionary<string, PendingOperation> Operations => operations;
+
+    /// <summary>Finished operations whose result no client has read yet.</summary>
+    public IReadOnlyDictionary<string, QueueResult> QueueResults => queueResults;
 
     public IReadOnlyCollection<string> NodeIdsOf(string clusterId) => Lookup(nodesByCluster, clusterId);
 
@@ -78,6 +82,9 @@ public sealed class TopologyModel
                 break;
             case EntityKind.Operation:
                 Replace(operations, change.Id, (PendingOperation?)change.Entity, null, null);
+                break;
+            case EntityKind.QueueResult:
+                Replace(queueResults, change.Id, (QueueResult?)change.Entity, null, null);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change.Kind, "Unknown entity kind");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aplo.Core.Operations;
+using Aplo.Core.Topology;
 using Aplo.Server.Http;
 
 namespace Aplo.Server.Endpoints;
@@ -18,7 +19,7 @@ public static class QueueEndpoints
         return app;
     }
 
-    private static async Task PollAsync(HttpContext context, OperationQueue queue)
+    private static async Task PollAsync(HttpContext context, OperationQueue queue, TopologyManager topology)
     {
         var id = context.Id();
         if (PreferredWait(context.Request.Headers["Prefer"].ToString()) is { } wait)
@@ -36,6 +37,9 @@ public static class QueueEndpoints
                 context.Response.Headers["X-Pending"] = "true";
                 break;
             default:
+                // Read once, as in Heketi: the saved copy goes too. No need to wait for the disk: if it comes back
+                // after a crash, it is read once more or expires.
+                _ = topology.WriteAsync((_, changes) => changes.Delete(EntityKind.QueueResult, id), CancellationToken.None);
                 await (outcome switch
                 {
                     OperationOutcome.Created created => HeketiResults.Redirect(context, StatusCodes.Status303SeeOther, created.Location, "See Other"),
