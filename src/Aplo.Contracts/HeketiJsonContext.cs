@@ -22,4 +22,8 @@ namespace Aplo.Contracts;
 [JsonSerializable(typeof(VolumeInfoResponse))]
 [JsonSerializable(typeof(VolumeListResponse))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(OperationsInfo))]
+[JsonSerializable(typeof(PendingOperationInfo))]
+[JsonSerializable(typeof(PendingOperationListResponse))]
+[JsonSerializable(typeof(PendingOperationsCleanRequest))]
 public sealed partial class HeketiJsonContext : JsonSerializerContext;

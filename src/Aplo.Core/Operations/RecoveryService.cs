@@ -12,10 +12,17 @@ namespace Aplo.Core.Operations;
 /// </summary>
 public sealed class RecoveryService(OperationContext context, VolumeService volumes, OperationRunner runner)
 {
-    /// <summary>Recovers all pending operations; returns how many were finished.</summary>
-    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Recovers the pending operations left by a previous run (all that are not marked failed), or, for an
+    /// operator's cleanup request, exactly <paramref name="only"/> (failed ones included); returns how many were
+    /// finished.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null)
     {
-        var pending = context.Topology.Read(model => model.Operations.Values.Where(o => o.Status != "failed").OrderBy(o => o.Started).ToList());
+        var pending = context.Topology.Read(model => model.Operations.Values
+            .Where(o => only is null ? o.Status != "failed" : only.Contains(o.Id))
+            .OrderBy(o => o.Started)
+            .ToList());
         var finished = 0;
         foreach (var op in pending)
         {
