@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Aplo.Core.Persistence;
 using Aplo.Core.Topology;
 using Microsoft.Data.Sqlite;
@@ -14,16 +14,19 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private readonly string connectionString;
-    private readonly Channel<PendingCommit> queue = Channel.CreateUnbounded<PendingCommit>(new() { SingleReader = true });
+    private readonly BlockingCollection<PendingCommit> queue = [];
     private readonly SqliteConnection writer;
-    private readonly Task writerLoop;
+    private readonly Thread writerThread;
 
     private SqliteTopologyStore(string path, SqliteConnection writer)
     {
         Path = path;
         connectionString = ConnectionString(path);
         this.writer = writer;
-        writerLoop = Task.Run(WriteLoopAsync);
+        // SQLite's calls block (fsync above all), so the writer has a thread of its own rather than holding one of
+        // the thread pool's few threads, which the HTTP requests need.
+        writerThread = new Thread(WriteLoop) { IsBackground = true, Name = "aplo-sqlite-writer" };
+        writerThread.Start();
     }
 
     public string Path { get; }
@@ -76,7 +79,11 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
     public Task CommitAsync(ChangeSet changes, CancellationToken cancellationToken)
     {
         var pending = new PendingCommit(changes);
-        if (!queue.Writer.TryWrite(pending))
+        try
+        {
+            queue.Add(pending, CancellationToken.None);
+        }
+        catch (InvalidOperationException)
         {
             return Task.FromException(new ObjectDisposedException(nameof(SqliteTopologyStore)));
         }
@@ -86,8 +93,9 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        await writerLoop;
+        queue.CompleteAdding();
+        await Task.Run(writerThread.Join);
+        queue.Dispose();
         await writer.DisposeAsync();
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
     }
@@ -95,32 +103,33 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
     private static string ConnectionString(string path) =>
         new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var batch = new List<PendingCommit>(MaxBatch);
         using var statements = new Statements(writer);
-        while (await queue.Reader.WaitToReadAsync())
+        foreach (var first in queue.GetConsumingEnumerable())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next))
+            batch.Add(first);
+            while (batch.Count < MaxBatch && queue.TryTake(out var next))
             {
                 batch.Add(next);
             }
 
             try
             {
-                await using (var tx = (SqliteTransaction)await writer.BeginTransactionAsync())
+                using (var tx = writer.BeginTransaction())
                 {
                     statements.Begin(tx);
                     foreach (var commit in batch)
                     {
                         foreach (var change in commit.Changes.Changes)
                         {
-                            await statements.ApplyAsync(change);
+                            statements.Apply(change);
                         }
                     }
 
-                    await tx.CommitAsync();
+                    tx.Commit();
                 }
 
                 foreach (var commit in batch)
@@ -188,14 +197,14 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
             }
         }
 
-        public async Task ApplyAsync(Change change)
+        public void Apply(Change change)
         {
             var table = Table(change.Kind);
             if (change.Entity is null)
             {
                 var delete = Prepare($"DELETE FROM {table} WHERE id = $id", "$id");
                 delete.Parameters["$id"].Value = change.Id;
-                await delete.ExecuteNonQueryAsync();
+                delete.ExecuteNonQuery();
                 return;
             }
 
@@ -209,7 +218,7 @@ public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
                 PendingOperation o => Bind(Prepare(Upsert(table, "type"), "$id", "$a", "$data"), change.Id, json, (long)o.Type),
                 _ => Bind(Prepare(Upsert(table), "$id", "$data"), change.Id, json),
             };
-            await cmd.ExecuteNonQueryAsync();
+            cmd.ExecuteNonQuery();
         }
 
         private static string Upsert(string table, params string[] columns)
