@@ -12,7 +12,7 @@ public sealed class NodeService(OperationContext context)
     public async Task<string> AddAsync(NodeAddSpec spec, string owner, CancellationToken cancellationToken)
     {
         Validate(spec);
-        var (probeFrom, candidates) = context.Topology.Read(model =>
+        var peers = context.Topology.Read(model =>
         {
             if (!model.Clusters.ContainsKey(spec.ClusterId))
             {
@@ -20,18 +20,18 @@ public sealed class NodeService(OperationContext context)
             }
 
             CheckHostnamesFree(model, spec);
-            var peers = model.NodeIdsOf(spec.ClusterId)
+            return model.NodeIdsOf(spec.ClusterId)
                 .Select(id => model.Nodes[id])
                 .Where(n => n.State == EntityState.Online && n.PendingOperationId is null)
                 .Select(n => n.ManageHostname)
                 .ToList();
-            return (peers.Count > 0 ? "existing" : "new", peers);
         });
 
+        // The first node of a cluster checks its own glusterd; later nodes are probed from a node already in it.
         string? peer = null;
-        if (probeFrom == "existing")
+        if (peers.Count > 0)
         {
-            peer = await FirstWithGlusterdAsync(candidates, cancellationToken)
+            peer = await FirstWithGlusterdAsync(peers, cancellationToken)
                 ?? throw new AploException(ErrorKind.Validation, "None of the nodes in cluster has glusterd running");
         }
         else

@@ -15,7 +15,6 @@ public sealed class SimulatedExecutor : IExecutor
     private readonly Lock gate = new();
     private readonly Dictionary<string, SimNode> nodes = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, SimVolume> volumes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> poolOf = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> brickIndex = new(StringComparer.Ordinal);
 
     /// <param name="deviceSizeKiB">What every device reports; Heketi's mock uses 500 GiB.</param>
@@ -58,8 +57,6 @@ public sealed class SimulatedExecutor : IExecutor
             foreach (var node in model.Nodes.Values)
             {
                 var sim = Node(node.ManageHostname);
-                poolOf[node.StorageHostname] = node.ClusterId;
-                poolOf[node.ManageHostname] = node.ClusterId;
                 foreach (var deviceId in model.DeviceIdsOf(node.Id))
                 {
                     var d = model.Devices[deviceId];
@@ -99,13 +96,10 @@ public sealed class SimulatedExecutor : IExecutor
                 throw new ExecutorException(host, $"peer probe: failed: Probe returned with Transport endpoint is not connected");
             }
 
-            var pool = poolOf.GetValueOrDefault(host) ?? host;
-            poolOf[host] = pool;
-            poolOf[newNode] = pool;
         });
 
     public Task PeerDetachAsync(string host, string node, CancellationToken cancellationToken) =>
-        Run(nameof(PeerDetachAsync), host, _ => poolOf.Remove(node));
+        Run(nameof(PeerDetachAsync), host, _ => { });
 
     public Task<DeviceSpace> DeviceSetupAsync(string host, DeviceRequest device, CancellationToken cancellationToken) =>
         Run(nameof(DeviceSetupAsync), host, n =>
