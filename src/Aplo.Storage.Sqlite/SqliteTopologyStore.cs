@@ -7,7 +7,7 @@ namespace Aplo.Storage.Sqlite;
 
 /// <summary>
 /// The topology in one SQLite file: WAL journal, <c>synchronous=FULL</c> so that every commit is on disk before
-/// it is acknowledged. Writes go through one writer task that commits whatever change sets are waiting as one
+/// it is acknowledged. Writes go through one writer thread that commits whatever change sets are waiting as one
 /// transaction (group commit), so the cost of an fsync is shared by all writers that arrived during the last one.
 /// </summary>
 public sealed class SqliteTopologyStore : ITopologyStore, IAsyncDisposable
