@@ -42,4 +42,10 @@ public interface IExecutor
 
     /// <summary>Stops and deletes the Gluster volume.</summary>
     Task VolumeDestroyAsync(string host, string volumeName, CancellationToken cancellationToken);
+
+    /// <summary>Every Gluster volume the trusted pool of <paramref name="host"/> knows.</summary>
+    Task<IReadOnlyList<GlusterVolumeReport>> VolumesAsync(string host, CancellationToken cancellationToken);
+
+    /// <summary>The volume groups, logical volumes and brick mounts on <paramref name="host"/>.</summary>
+    Task<NodeInventory> NodeInventoryAsync(string host, CancellationToken cancellationToken);
 }

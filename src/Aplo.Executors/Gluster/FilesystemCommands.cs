@@ -71,6 +71,66 @@ public static class FilesystemCommands
     public static string IsMounted(string mountPoint) =>
         $"awk -v mp={Q(CommandArgs.Path(mountPoint))} {HasMountPoint} /proc/mounts";
 
+    private static readonly System.Buffers.SearchValues<char> OctalDigits = System.Buffers.SearchValues.Create("01234567");
+
+    /// <summary>The kernel's mount table; <see cref="ParseMountPoints"/> reads it.</summary>
+    public static string MountTable() => "cat /proc/mounts";
+
+    /// <summary>
+    /// The mount points under <paramref name="root"/> in a <c>/proc/mounts</c> text. The kernel writes a space,
+    /// tab, newline or backslash in a path as a three-digit octal escape.
+    /// </summary>
+    public static IReadOnlyList<string> ParseMountPoints(string mounts, string root)
+    {
+        ArgumentNullException.ThrowIfNull(mounts);
+        ArgumentNullException.ThrowIfNull(root);
+        var prefix = root.TrimEnd('/') + "/";
+        var points = new List<string>();
+        foreach (var line in mounts.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length < 2)
+            {
+                continue;
+            }
+
+            var point = Unescape(fields[1]);
+            if (point.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                points.Add(point);
+            }
+        }
+
+        return points;
+    }
+
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\', StringComparison.Ordinal))
+        {
+            return field;
+        }
+
+        var text = new System.Text.StringBuilder(field.Length);
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && IsOctal(field, i + 1))
+            {
+                text.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else
+            {
+                text.Append(field[i]);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsOctal(string s, int start) =>
+        start + 3 <= s.Length && s.AsSpan(start, 3).IndexOfAnyExcept(OctalDigits) < 0;
+
     public static string Unmount(string mountPoint) => $"umount {Q(CommandArgs.Path(mountPoint))}";
 
     public static string ChangeGroup(string path, long gid) =>

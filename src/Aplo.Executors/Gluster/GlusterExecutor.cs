@@ -295,6 +295,32 @@ public sealed class GlusterExecutor : IExecutor
         }
     }
 
+    public async Task<IReadOnlyList<GlusterVolumeReport>> VolumesAsync(string host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await VolumeInfoAsync(host, null, cancellationToken);
+            return [.. info.Select(v => new GlusterVolumeReport(v.Name, v.Started, [.. v.Bricks.Select(b => b.Name)]))];
+        }
+        catch (ExecutorException ex) when (ex.Message.Contains("No volumes present", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+    }
+
+    public Task<NodeInventory> NodeInventoryAsync(string host, CancellationToken cancellationToken) =>
+        OnHostAsync(host, async ct =>
+        {
+            var timeout = settings.CommandTimeout;
+            var vgs = await RequireAsync(host, LvmCommands.VgReportAll(), timeout, ct);
+            var lvs = await RequireAsync(host, LvmCommands.LvReportAll(), timeout, ct);
+            var mounts = await RequireAsync(host, FilesystemCommands.MountTable(), timeout, ct);
+            return new NodeInventory(
+                LvmReports.ParseVolumeGroups(host, vgs.StdOut),
+                LvmReports.ParseLogicalVolumes(host, lvs.StdOut),
+                FilesystemCommands.ParseMountPoints(mounts.StdOut, settings.MountRoot));
+        }, cancellationToken);
+
     /// <summary>Pending heal entries per reachable brick of a replicated or dispersed volume.</summary>
     public Task<IReadOnlyList<GlusterHealBrick>> HealInfoAsync(string host, string volumeName, CancellationToken cancellationToken) =>
         OnHostAsync(host, async ct =>

@@ -39,6 +39,12 @@ public static class LvmCommands
     public static string VgReport(string volumeGroup) =>
         $"lvm vgs --reportformat json --units k --nosuffix -o {ReportVg} {Q(CommandArgs.LvmName(volumeGroup))}";
 
+    /// <summary>Every volume group on the node, for a reconcile.</summary>
+    public static string VgReportAll() => $"lvm vgs --reportformat json --units k --nosuffix -o {ReportVg}";
+
+    /// <summary>Every visible logical volume on the node (thin pools' hidden data and metadata LVs are left out).</summary>
+    public static string LvReportAll() => "lvm lvs --reportformat json --units k --nosuffix -o vg_name,lv_name,lv_size,pool_lv";
+
     /// <summary>The device's other names (<c>/dev/disk/by-id/...</c>); needs udev, so failure is tolerated.</summary>
     public static string DeviceSymlinks(string device) =>
         $"udevadm info --query=symlink --name={Q(CommandArgs.Device(device))}";
@@ -53,7 +59,9 @@ public static class LvmCommands
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(brick);
         var chunk = brick.Role == BrickRole.Arbiter ? ArbiterChunkSizeKiB : settings.LvChunkSizeKiB;
-        return "lvm lvcreate -qq --autobackup=n"
+        // No spare metadata LV: LVM would size it to the largest pool's metadata and take it from the volume group
+        // without Aplo knowing, so the store's accounting would never match vgs (see docs/adr/0007).
+        return "lvm lvcreate -qq --autobackup=n --poolmetadataspare n"
             + $" --poolmetadatasize {K(brick.PoolMetadataKiB)} --chunksize {K(chunk)}"
             + $" --size {K(brick.ThinPoolKiB)} --thin {Q(Lv(brick.VolumeGroup, brick.ThinPool))}"
             + $" --virtualsize {K(brick.SizeKiB)} --name {Q(CommandArgs.LvmName(brick.LogicalVolume))}";

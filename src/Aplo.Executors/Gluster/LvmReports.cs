@@ -17,6 +17,22 @@ public static class LvmReports
             Number(host, row, "vg_free_count"));
     }
 
+    /// <summary>Every volume group of a <c>vgs</c> report made with <see cref="LvmCommands.VgReportAll"/>.</summary>
+    public static IReadOnlyList<VolumeGroupReport> ParseVolumeGroups(string host, string json) =>
+        [.. Rows(host, json, "vg").Select(r =>
+        {
+            var extent = Number(host, r, "vg_extent_size");
+            return new VolumeGroupReport(Field(r, "vg_name") ?? string.Empty, extent * Number(host, r, "vg_extent_count"), extent * Number(host, r, "vg_free_count"));
+        })];
+
+    /// <summary>Every logical volume of an <c>lvs</c> report made with <see cref="LvmCommands.LvReportAll"/>.</summary>
+    public static IReadOnlyList<LogicalVolumeReport> ParseLogicalVolumes(string host, string json) =>
+        [.. Rows(host, json, "lv").Select(r => new LogicalVolumeReport(
+            Field(r, "vg_name") ?? string.Empty,
+            Field(r, "lv_name") ?? string.Empty,
+            Number(host, r, "lv_size"),
+            Field(r, "pool_lv") is { Length: > 0 } pool ? pool : null))];
+
     /// <summary>The UUID of the PV on the device, or null when the report has none.</summary>
     public static string? ParsePvUuid(string host, string json) =>
         Rows(host, json, "pv").Select(r => Field(r, "pv_uuid")).FirstOrDefault(u => !string.IsNullOrEmpty(u));

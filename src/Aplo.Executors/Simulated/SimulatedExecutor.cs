@@ -217,6 +217,21 @@ public sealed class SimulatedExecutor : IExecutor
             }
         });
 
+    public Task<IReadOnlyList<GlusterVolumeReport>> VolumesAsync(string host, CancellationToken cancellationToken) =>
+        Run<IReadOnlyList<GlusterVolumeReport>>(nameof(VolumesAsync), host, _ =>
+            [.. volumes.Select(v => new GlusterVolumeReport(v.Key, v.Value.Started, [.. v.Value.Bricks]))]);
+
+    public Task<NodeInventory> NodeInventoryAsync(string host, CancellationToken cancellationToken) =>
+        Run(nameof(NodeInventoryAsync), host, n => new NodeInventory(
+            [.. n.Vgs.Select(vg => new VolumeGroupReport(vg.Key, vg.Value.SizeKiB, vg.Value.FreeKiB))],
+            [.. n.Vgs.SelectMany(vg => vg.Value.Pools.SelectMany(pool => new[]
+            {
+                // The pool holds one thin LV, brick_<id> for tp_<id>, as on a real node.
+                new LogicalVolumeReport(vg.Key, pool.Key, pool.Value, null),
+                new LogicalVolumeReport(vg.Key, "brick_" + pool.Key["tp_".Length..], pool.Value, pool.Key),
+            }))],
+            [.. n.Mounts]));
+
     /// <summary>The Gluster volumes that exist, by name, with their bricks as host:path.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Volumes
     {
