@@ -8,6 +8,8 @@ namespace Aplo.Contracts;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(ClusterCreateRequest))]
+[JsonSerializable(typeof(ReconcileResponse))]
+[JsonSerializable(typeof(RepairResponse))]
 [JsonSerializable(typeof(ClusterInfoResponse))]
 [JsonSerializable(typeof(ClusterListResponse))]
 [JsonSerializable(typeof(NodeAddRequest))]

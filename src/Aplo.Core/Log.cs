@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Error, "Could not recover {OperationType} operation {OperationId}; it is marked failed: {Reason}")]
     public static partial void RecoveryFailed(ILogger logger, string operationId, string operationType, string reason);
+
+    [LoggerMessage(1009, LogLevel.Information, "Reconcile repaired {DriftKind} {Subject} on {Host}")]
+    public static partial void DriftRepaired(ILogger logger, string driftKind, string subject, string host);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Reconcile could not repair {DriftKind} {Subject}: {Reason}")]
+    public static partial void DriftRepairFailed(ILogger logger, string driftKind, string subject, string reason);
 }
