@@ -52,6 +52,8 @@ public sealed class DeviceService(OperationContext context)
             }
             catch (ExecutorException)
             {
+                // The setup may have made the volume group even though it reported a failure (a lost reply).
+                await UndoSetupAsync(host, device, CancellationToken.None);
                 await context.Topology.WriteAsync(
                     (_, changes) => changes.Delete(EntityKind.Device, device.Id).Delete(EntityKind.Operation, opId), CancellationToken.None);
                 throw;
@@ -184,6 +186,26 @@ public sealed class DeviceService(OperationContext context)
             return OperationOutcome.Completed;
         });
         return opId;
+    }
+
+    /// <summary>
+    /// Tears down what a device add made, if anything: only a volume group named for this device (vg_&lt;id&gt;)
+    /// is ours; a PV of someone else's on the disk, which made the setup fail, is left alone.
+    /// </summary>
+    public async Task UndoSetupAsync(string host, Device device, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var request = new DeviceRequest(device.Id, device.Name, false, device.PvUuid);
+        try
+        {
+            await context.Executor.DeviceInfoAsync(host, request, ct);
+        }
+        catch (ExecutorException)
+        {
+            return;
+        }
+
+        await context.Executor.DeviceTeardownAsync(host, request, ct);
     }
 
     public static Device VisibleDevice(TopologyModel model, string id) =>

@@ -10,7 +10,7 @@ namespace Aplo.Core.Operations;
 /// what makes running them again safe. An operation that cannot be finished (a node is down) is marked
 /// <c>failed</c> and keeps its records, so nothing is forgotten.
 /// </summary>
-public sealed class RecoveryService(OperationContext context, VolumeService volumes, OperationRunner runner)
+public sealed class RecoveryService(OperationContext context, VolumeService volumes, DeviceService devices, OperationRunner runner)
 {
     /// <summary>
     /// Recovers the pending operations left by a previous run (all that are not marked failed), or, for an
@@ -77,23 +77,7 @@ public sealed class RecoveryService(OperationContext context, VolumeService volu
                     model.Devices.TryGetValue(op.TargetId, out var d) ? (Device: d, Host: model.Nodes[d.NodeId].ManageHostname) : default);
                 if (target.Device is not null)
                 {
-                    // Tear down only a volume group that is ours (vg_<id>): if setup never ran, or failed because
-                    // the disk held someone else's PV, that PV must be left alone.
-                    var request = new DeviceRequest(target.Device.Id, target.Device.Name, false, target.Device.PvUuid);
-                    var ours = true;
-                    try
-                    {
-                        await context.Executor.DeviceInfoAsync(target.Host, request, ct);
-                    }
-                    catch (ExecutorException)
-                    {
-                        ours = false;
-                    }
-
-                    if (ours)
-                    {
-                        await context.Executor.DeviceTeardownAsync(target.Host, request, ct);
-                    }
+                    await devices.UndoSetupAsync(target.Host, target.Device, ct);
                 }
 
                 await context.Topology.WriteAsync((_, changes) => changes.Delete(EntityKind.Device, op.TargetId).Delete(EntityKind.Operation, op.Id), ct);

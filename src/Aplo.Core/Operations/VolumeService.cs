@@ -453,17 +453,14 @@ public sealed class VolumeService(OperationContext context)
     private async Task<OperationOutcome> CreateExecAsync(string opId, Volume volume, List<Brick> bricks, CancellationToken ct)
     {
         var targets = context.Topology.Read(model => Targets(model, volume, bricks));
-        var made = new List<Brick>();
-        var volumeMade = false;
         try
         {
-            await CreateBricksAsync(targets, bricks, made, ct);
+            await CreateBricksAsync(targets, bricks, ct);
             await context.Executor.VolumeCreateAsync(targets.Hosts[bricks[0].NodeId], VolumeRequestFor(volume, bricks, targets), ct);
-            volumeMade = true;
         }
         catch (Exception ex) when (ex is ExecutorException or AploException or OperationCanceledException)
         {
-            await RollBackCreateAsync(opId, volume, bricks, made, volumeMade, targets);
+            await RollBackCreateAsync(opId, volume, bricks, targets);
             throw;
         }
 
@@ -483,10 +480,15 @@ public sealed class VolumeService(OperationContext context)
         return new OperationOutcome.Created("/volumes/" + volume.Id);
     }
 
-    /// <summary>Destroys what a create made and, if all of it is gone, forgets the volume and frees its space.</summary>
-    private async Task<bool> RollBackCreateAsync(string opId, Volume volume, List<Brick> bricks, List<Brick> made, bool volumeMade, ExecTargets targets)
+    /// <summary>
+    /// Destroys what a create may have made and, if all of it is gone, forgets the volume and frees its space.
+    /// Every brick is destroyed, not only those whose create returned: a command can succeed on the node and
+    /// still fail to report back (a dropped connection), and destroying what is not there is a no-op.
+    /// </summary>
+    private async Task<bool> RollBackCreateAsync(string opId, Volume volume, List<Brick> bricks, ExecTargets targets)
     {
-        var undone = await UndoAsync(targets, volumeMade ? volume : null, made, ct: CancellationToken.None);
+        var glusterHasIt = await GlusterHasOursAsync(volume, bricks, targets, CancellationToken.None);
+        var undone = await UndoAsync(targets, glusterHasIt ? volume : null, bricks, ct: CancellationToken.None);
         await context.Topology.WriteAsync(
             (model, changes) =>
             {
@@ -537,49 +539,18 @@ public sealed class VolumeService(OperationContext context)
                     return Interrupted("the volume was not created");
                 }
 
-                return await RollBackCreateAsync(op.Id, volume, bricks, bricks, volumeMade: true, targets)
+                return await RollBackCreateAsync(op.Id, volume, bricks, targets)
                     ? Interrupted("the volume was not created and what was made is removed")
                     : null;
             case OperationType.VolumeDelete:
                 return await DeleteExecAsync(op.Id, volume, ct);
             case OperationType.VolumeExpand:
-                var host = context.Topology.Read(model => ManageHosts(model, volume.ClusterId).First());
-                var present = await context.Executor.VolumeBricksAsync(host, volume.Name, ct) ?? [];
-                var added = bricks.All(b => present.Contains($"{targets.StorageHosts[b.NodeId]}:{b.Path}"));
-                if (added)
+                return await SettleExpandAsync(op.Id, volume, bricks, targets, op.DeltaGiB, ct) switch
                 {
-                    await context.Topology.WriteAsync(
-                        (model, changes) =>
-                        {
-                            var current = model.Volumes[volume.Id];
-                            changes.Put(current with { SizeGiB = current.SizeGiB + op.DeltaGiB, PendingOperationId = null });
-                            foreach (var b in bricks)
-                            {
-                                changes.Put(model.Bricks[b.Id] with { PendingOperationId = null });
-                            }
-
-                            changes.Delete(EntityKind.Operation, op.Id);
-                        },
-                        ct);
-                    return new OperationOutcome.Created("/volumes/" + volume.Id);
-                }
-
-                var undone = await UndoAsync(targets, null, bricks, ct);
-                await context.Topology.WriteAsync(
-                    (model, changes) =>
-                    {
-                        if (undone is null)
-                        {
-                            Release(model, changes, bricks);
-                            changes.Put(model.Volumes[volume.Id] with { PendingOperationId = null }).Delete(EntityKind.Operation, op.Id);
-                        }
-                        else
-                        {
-                            changes.Put(model.Operations[op.Id] with { Status = "failed" });
-                        }
-                    },
-                    ct);
-                return undone is null ? Interrupted("the expansion was rolled back") : null;
+                    ExpandEnd.Completed => new OperationOutcome.Created("/volumes/" + volume.Id),
+                    ExpandEnd.RolledBack => Interrupted("the expansion was rolled back"),
+                    _ => null,
+                };
             default:
                 return null;
         }
@@ -592,34 +563,75 @@ public sealed class VolumeService(OperationContext context)
     private async Task<OperationOutcome> ExpandExecAsync(string opId, Volume volume, List<Brick> bricks, long expandGiB, CancellationToken ct)
     {
         var targets = context.Topology.Read(model => Targets(model, volume, bricks));
-        var made = new List<Brick>();
         try
         {
-            await CreateBricksAsync(targets, bricks, made, ct);
+            await CreateBricksAsync(targets, bricks, ct);
             var host = context.Topology.Read(model => ManageHosts(model, volume.ClusterId).First());
             await context.Executor.VolumeExpandAsync(host, VolumeRequestFor(volume, bricks, targets), ct);
         }
         catch (Exception ex) when (ex is ExecutorException or AploException or OperationCanceledException)
         {
-            var undone = await UndoAsync(targets, null, made, CancellationToken.None);
-            await context.Topology.WriteAsync(
-                (model, changes) =>
-                {
-                    if (undone is null)
-                    {
-                        Release(model, changes, bricks);
-                        changes.Put(model.Volumes[volume.Id] with { PendingOperationId = null }).Delete(EntityKind.Operation, opId);
-                    }
-                    else
-                    {
-                        changes.Put(model.Operations[opId] with { Status = "failed" });
-                    }
-                },
-                CancellationToken.None);
+            // The add-brick may have happened even though its reply was lost: then the expansion is done.
+            if (await SettleExpandAsync(opId, volume, bricks, targets, expandGiB, CancellationToken.None) == ExpandEnd.Completed)
+            {
+                return new OperationOutcome.Created("/volumes/" + volume.Id);
+            }
+
             throw;
         }
 
+        await FinishExpandAsync(opId, volume, bricks, expandGiB, CancellationToken.None);
+        return new OperationOutcome.Created("/volumes/" + volume.Id);
+    }
+
+    private enum ExpandEnd
+    {
+        Completed,
+        RolledBack,
+        Failed,
+    }
+
+    /// <summary>
+    /// Ends an expansion that did not finish normally, by what Gluster holds: if the volume has every new brick
+    /// the expansion is completed; if it has none, the new bricks are destroyed and their space freed; if it has
+    /// some, or Gluster cannot be asked, the operation is marked failed with its records kept for the cleaner.
+    /// </summary>
+    private async Task<ExpandEnd> SettleExpandAsync(string opId, Volume volume, List<Brick> bricks, ExecTargets targets, long expandGiB, CancellationToken ct)
+    {
+        var present = await GlusterBricksAsync(volume, ct);
+        var ours = bricks.Select(b => $"{targets.StorageHosts[b.NodeId]}:{b.Path}").ToList();
+        var added = present is null ? -1 : ours.Count(present.Contains);
+        if (added == ours.Count)
+        {
+            await FinishExpandAsync(opId, volume, bricks, expandGiB, ct);
+            return ExpandEnd.Completed;
+        }
+
+        var undone = added == 0 ? await UndoAsync(targets, null, bricks, ct) : "Gluster " + (added < 0 ? "could not be asked which bricks the volume has" : $"has {added} of the {ours.Count} new bricks");
         await context.Topology.WriteAsync(
+            (model, changes) =>
+            {
+                if (undone is null)
+                {
+                    Release(model, changes, bricks);
+                    changes.Put(model.Volumes[volume.Id] with { PendingOperationId = null }).Delete(EntityKind.Operation, opId);
+                }
+                else
+                {
+                    changes.Put(model.Operations[opId] with { Status = "failed" });
+                }
+            },
+            CancellationToken.None);
+        if (undone is not null)
+        {
+            Log.RollbackIncomplete(context.Logger, opId, undone);
+        }
+
+        return undone is null ? ExpandEnd.RolledBack : ExpandEnd.Failed;
+    }
+
+    private Task FinishExpandAsync(string opId, Volume volume, List<Brick> bricks, long expandGiB, CancellationToken ct) =>
+        context.Topology.WriteAsync(
             (model, changes) =>
             {
                 var current = model.Volumes[volume.Id];
@@ -631,8 +643,40 @@ public sealed class VolumeService(OperationContext context)
 
                 changes.Delete(EntityKind.Operation, opId);
             },
-            CancellationToken.None);
-        return new OperationOutcome.Created("/volumes/" + volume.Id);
+            ct);
+
+    /// <summary>The volume's bricks as Gluster lists them (empty if it has no such volume), or null if no node answered.</summary>
+    private async Task<IReadOnlyList<string>?> GlusterBricksAsync(Volume volume, CancellationToken ct)
+    {
+        var hosts = context.Topology.Read(model => ManageHosts(model, volume.ClusterId).ToList());
+        foreach (var host in hosts)
+        {
+            try
+            {
+                return await context.Executor.VolumeBricksAsync(host, volume.Name, ct) ?? [];
+            }
+            catch (ExecutorException)
+            {
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether Gluster has a volume of this name made of this create's bricks. A volume of the same name with
+    /// other bricks is someone else's and must survive the rollback; if no node answers, a destroy is tried.
+    /// </summary>
+    private async Task<bool> GlusterHasOursAsync(Volume volume, List<Brick> bricks, ExecTargets targets, CancellationToken ct)
+    {
+        var present = await GlusterBricksAsync(volume, ct);
+        if (present is null)
+        {
+            return true;
+        }
+
+        var ours = bricks.Select(b => $"{targets.StorageHosts[b.NodeId]}:{b.Path}").ToHashSet(StringComparer.Ordinal);
+        return present.Count > 0 && present.All(ours.Contains);
     }
 
     private async Task<OperationOutcome> DeleteExecAsync(string opId, Volume volume, CancellationToken ct)
@@ -728,17 +772,11 @@ public sealed class VolumeService(OperationContext context)
             options);
     }
 
-    /// <summary>Creates the bricks on their nodes in parallel; <paramref name="made"/> collects those that exist.</summary>
-    private async Task CreateBricksAsync(ExecTargets targets, List<Brick> bricks, List<Brick> made, CancellationToken ct)
+    /// <summary>Creates the bricks on their nodes in parallel, and waits for every one to end before it throws.</summary>
+    private async Task CreateBricksAsync(ExecTargets targets, List<Brick> bricks, CancellationToken ct)
     {
-        var tasks = bricks.Select(async b =>
-        {
-            await context.Executor.BrickCreateAsync(targets.Hosts[b.NodeId], BrickRequest.From(b, targets.Devices[b.DeviceId], targets.Gid), ct);
-            lock (made)
-            {
-                made.Add(b);
-            }
-        }).ToList();
+        var tasks = bricks.Select(b =>
+            context.Executor.BrickCreateAsync(targets.Hosts[b.NodeId], BrickRequest.From(b, targets.Devices[b.DeviceId], targets.Gid), ct)).ToList();
         try
         {
             await Task.WhenAll(tasks);
