@@ -1,5 +1,7 @@
 using Aplo.Core.Execution;
 using Aplo.Core.Operations;
+using Aplo.Core.Reconcile;
+using Aplo.Executors.Testing;
 using Aplo.Core.Topology;
 using Aplo.Executors.Gluster;
 using Aplo.Executors.Simulated;
@@ -52,7 +54,7 @@ public static class AploServer
         services.AddSingleton(topology);
         var injected = executor;
         var owned = new List<IDisposable>();
-        services.AddSingleton(sp => injected ?? CreateExecutor(options, topology, sp.GetRequiredService<ILoggerFactory>(), time, owned));
+        services.AddSingleton(sp => WithTestFault(injected ?? CreateExecutor(options, topology, sp.GetRequiredService<ILoggerFactory>(), time, owned)));
         services.AddSingleton(options.Gluster);
         services.AddSingleton(await RestoreQueueAsync(topology, time, options.Gluster.CompletedResultLifetime, cancellationToken));
         services.AddSingleton(new OperationThrottle(options.Gluster.MaxInflightOperations));
@@ -66,6 +68,7 @@ public static class AploServer
         services.AddSingleton<DeviceService>();
         services.AddSingleton<VolumeService>();
         services.AddSingleton<RecoveryService>();
+        services.AddSingleton<ReconcileService>();
         services.AddHostedService<RecoveryHostedService>();
 
         var app = builder.Build();
@@ -87,7 +90,7 @@ public static class AploServer
         app.UseEndpoints(_ => { });
         app.Run(context => HeketiResults.Error(context, StatusCodes.Status404NotFound, "Invalid path or request"));
 
-        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations();
+        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations().MapReconcile();
 
         app.Lifetime.ApplicationStopped.Register(() =>
         {
@@ -134,6 +137,31 @@ public static class AploServer
         }
 
         return queue;
+    }
+
+    /// <summary>
+    /// Test-only: with <c>APLO_TEST_FAULT</c> set, the executor kills the process or fails a call at the point it
+    /// names (see <see cref="FaultPlan"/>). The crash-safety tests set it on a server they start themselves.
+    /// </summary>
+    private static IExecutor WithTestFault(IExecutor executor)
+    {
+        if (Environment.GetEnvironmentVariable(FaultPlan.Variable) is not { Length: > 0 } spec)
+        {
+            return executor;
+        }
+
+        FaultPlan plan;
+        try
+        {
+            plan = FaultPlan.Parse(spec);
+        }
+        catch (FormatException ex)
+        {
+            throw new ConfigException(ex.Message, ex);
+        }
+
+        Console.Error.WriteLine($"{FaultPlan.Variable}: fault injection is active: {plan}");
+        return new FaultInjectingExecutor(executor, plan, what => Console.Error.WriteLine($"{FaultPlan.Variable}: {what}"));
     }
 
     private static IExecutor CreateExecutor(ServerOptions options, TopologyManager topology, ILoggerFactory logs, TimeProvider time, List<IDisposable> owned)
