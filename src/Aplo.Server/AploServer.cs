@@ -87,7 +87,7 @@ public static class AploServer
         app.UseEndpoints(_ => { });
         app.Run(context => HeketiResults.Error(context, StatusCodes.Status404NotFound, "Invalid path or request"));
 
-        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations();
+        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations().MapDb();
 
         app.Lifetime.ApplicationStopped.Register(() =>
         {
