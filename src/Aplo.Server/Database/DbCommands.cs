@@ -126,7 +126,8 @@ public static class DbCommands
         }
         catch (JsonException ex)
         {
-            throw new AploException(ErrorKind.Unparsable, $"Invalid dump: {jsonPath} is not a Heketi dump: {ex.Message}", ex);
+            var where = ex.Path is null ? string.Empty : $" (at {ex.Path}, line {ex.LineNumber + 1})";
+            throw new AploException(ErrorKind.Unparsable, $"Invalid dump: {jsonPath} is not a Heketi dump: {ex.Message}{where}", ex);
         }
 
         if (dump is null)

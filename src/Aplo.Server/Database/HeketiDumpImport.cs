@@ -55,6 +55,12 @@ public static partial class HeketiDumpImport
         public DumpImportResult Run()
         {
             RefuseBlockVolumes();
+            CheckIds("clusterentries", clusters, e => e.Info.Id);
+            CheckIds("nodeentries", nodes, e => e.Info.Id);
+            CheckIds("deviceentries", devices, e => e.Info.Id);
+            CheckIds("volumeentries", volumes, e => e.Info.Id);
+            CheckIds("brickentries", bricks, e => e.Info.Id);
+            CheckIds("pendingoperations", operations, e => e.Id);
             foreach (var (key, entry) in dump.DbAttributes ?? new Dictionary<string, DumpDbAttributeEntry>())
             {
                 if (!HeketiDumpExport.Attributes.Contains(key) && key != "DB_GENERATION_ID")
@@ -145,7 +151,6 @@ public static partial class HeketiDumpImport
         {
             var where = $"clusterentries[{key}]";
             var info = entry.Info;
-            CheckId(where, key, info.Id);
             if (info.BlockVolumes.Count > 0)
             {
                 throw Fail(where, "the cluster lists block volumes; Aplo does not serve gluster-block volumes");
@@ -160,7 +165,6 @@ public static partial class HeketiDumpImport
         {
             var where = $"nodeentries[{key}]";
             var info = entry.Info;
-            CheckId(where, key, info.Id);
             if (info.Zone < 1)
             {
                 throw Fail(where, $"zone: {info.Zone} is not a zone (must be 1 or more)");
@@ -203,7 +207,6 @@ public static partial class HeketiDumpImport
         {
             var where = $"deviceentries[{key}]";
             var info = entry.Info;
-            CheckId(where, key, info.Id);
             Guard(where, () => Rules.DeviceName(info.Name));
             Guard(where, () => Rules.Tags(info.Tags));
             var state = Guard(where, () => StateRules.Parse(entry.State));
@@ -250,7 +253,6 @@ public static partial class HeketiDumpImport
         {
             var where = $"volumeentries[{key}]";
             var info = entry.Info;
-            CheckId(where, key, info.Id);
             Guard(where, () => Rules.VolumeName(info.Name));
             if (info.Size < 1 || info.Size > Rules.MaxVolumeSizeGiB)
             {
@@ -381,7 +383,6 @@ public static partial class HeketiDumpImport
         private void CheckBrick(string where, string key, DumpBrickEntry entry)
         {
             var info = entry.Info;
-            CheckId(where, key, info.Id);
             if (info.Size <= 0 || entry.TpSize <= 0 || entry.PoolMetadataSize < 0)
             {
                 throw Fail(where, $"sizes must be positive (size {info.Size}, TpSize {entry.TpSize}, PoolMetadataSize {entry.PoolMetadataSize})");
@@ -478,7 +479,6 @@ public static partial class HeketiDumpImport
         private void ImportOperation(string key, DumpPendingOperationEntry entry)
         {
             var where = $"pendingoperations[{key}]";
-            CheckId(where, key, entry.Id);
             var actions = entry.Actions ?? [];
             var type = entry.Type switch
             {
@@ -595,6 +595,15 @@ public static partial class HeketiDumpImport
             foreach (var id in seen.Except(pointingBack, StringComparer.Ordinal))
             {
                 throw Fail(where, $"{field}: lists {id}, which does not point back to it");
+            }
+        }
+
+        /// <summary>First of all, every entry is filed under its own id, so later messages name the right entry.</summary>
+        private static void CheckIds<T>(string bucket, IReadOnlyDictionary<string, T> entries, Func<T, string?> id)
+        {
+            foreach (var (key, entry) in entries)
+            {
+                CheckId($"{bucket}[{key}]", key, id(entry));
             }
         }
 
