@@ -164,6 +164,44 @@ public sealed class DbImportTests : IAsyncLifetime
         Assert.Equal(2, dump.Volumes.Values.Single(v => v.Info.Name == "pvc_expanded").Bricks!.Select(b => dump.Bricks![b].SetIndex).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(1, 2, 1, null)]
+    [InlineData(2, 4, 3, null)]
+    [InlineData(3, 5, 1, 5)]
+    public void PendingVolumeOperations_MapToAplosAndExportAsTheyCame(int type, int targetChange, int brickChange, int? delta)
+    {
+        const string OpId = "feedfacefeedfacefeedfacefeedface";
+        var json = JsonNode.Parse(File.ReadAllText(FixturePath()))!;
+        var (volumeId, volume) = json["volumeentries"]!.AsObject().First();
+        volume!["Pending"]!["Id"] = OpId;
+        var brickIds = volume["Bricks"]!.AsArray().Select(b => (string)b!).ToList();
+        var actions = new JsonArray(new JsonObject { ["Change"] = targetChange, ["Id"] = volumeId, ["Delta"] = delta });
+        foreach (var brick in brickIds)
+        {
+            json["brickentries"]![brick]!["Pending"]!["Id"] = OpId;
+            actions.Add(new JsonObject { ["Change"] = brickChange, ["Id"] = brick, ["Delta"] = null });
+        }
+
+        var op = new JsonObject { ["Id"] = OpId, ["Timestamp"] = 1700000000, ["Type"] = type, ["Actions"] = actions, ["Status"] = "stale" };
+        json["pendingoperations"]![OpId] = op.DeepClone();
+        var dump = JsonSerializer.Deserialize(json.ToJsonString(), HeketiDumpJsonContext.Default.HeketiDump)!;
+
+        var model = HeketiDumpImport.Import(dump).Model;
+
+        var imported = model.Operations[OpId];
+        Assert.Equal((Core.Topology.OperationType)type, imported.Type);
+        Assert.Equal(volumeId, imported.TargetId);
+        Assert.Equal(brickIds, imported.BrickIds);
+        Assert.Equal(delta ?? 0, imported.DeltaGiB);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), imported.Started);
+        Assert.Equal("stale", imported.Status);
+        Assert.Equal(OpId, model.Volumes[volumeId].PendingOperationId);
+        Assert.All(brickIds, b => Assert.Equal(OpId, model.Bricks[b].PendingOperationId));
+
+        var exported = JsonSerializer.SerializeToNode(HeketiDumpExport.Export(model), HeketiDumpJsonContext.Default.HeketiDump)!;
+        Assert.True(JsonNode.DeepEquals(op, exported["pendingoperations"]![OpId]), exported["pendingoperations"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task Import_RefusesAnExistingDbFile_AndLeavesItAlone()
     {
