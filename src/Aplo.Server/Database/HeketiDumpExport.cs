@@ -115,24 +115,20 @@ public static class HeketiDumpExport
 
     private static DumpVolumeEntry Volume(TopologyModel model, Volume v)
     {
-        var requested = v.Requested;
+        // The API's view already says durability as requested, snapshot and mount as Heketi stores them.
+        var view = TopologyViews.Volume(model, v);
         return new DumpVolumeEntry
         {
             Info = new DumpVolumeInfo
             {
                 Size = v.SizeGiB,
                 Name = v.Name,
-                Durability = new VolumeDurabilityInfo
-                {
-                    Type = string.IsNullOrEmpty(requested.Type) ? null : requested.Type,
-                    Replicate = new ReplicaDurability { Replica = requested.Replica },
-                    Disperse = new DisperseDurability { Data = requested.Data, Redundancy = requested.Redundancy },
-                },
+                Durability = view.Durability,
                 Gid = v.Gid,
-                Snapshot = new VolumeSnapshotInfo { Enable = v.SnapshotEnabled, Factor = v.SnapshotFactor },
+                Snapshot = view.Snapshot,
                 Id = v.Id,
                 Cluster = v.ClusterId,
-                Mount = TopologyViews.Volume(model, v).Mount,
+                Mount = view.Mount,
             },
             Bricks = [.. model.BrickIdsOf(v.Id).Order(StringComparer.Ordinal)],
             GlusterVolumeOptions = v.Options,
