@@ -36,6 +36,8 @@ public sealed class DbBadDumpTests : IDisposable
     [InlineData("pending-marker-without-operation")]
     [InlineData("clone-brick")]
     [InlineData("not-json")]
+    [InlineData("null-info")]
+    [InlineData("null-lists")]
     public async Task BadDump_IsRefused_NamingTheEntry_AndWritesNoDbFile(string defect)
     {
         var (json, expected) = Corrupt(defect);
@@ -149,6 +151,17 @@ public sealed class DbBadDumpTests : IDisposable
             case "clone-brick":
                 brick["LvmThinPool"] = "tp_" + UnknownId;
                 expected = [$"brickentries[{brickId}]", "does not serve clones"];
+                break;
+            case "null-info":
+                device["Info"] = null;
+                expected = [$"deviceentries[{deviceId}]", "the entry's id '' is not its key"];
+                break;
+            case "null-lists":
+                var clusterId = First(dump, "clusterentries");
+                dump["clusterentries"]![clusterId]!["Info"]!["nodes"] = null;
+                volume["Info"]!["durability"] = null;
+                device["Info"]!["storage"] = null;
+                expected = [$"clusterentries[{clusterId}]", "nodes: does not list"];
                 break;
             case "not-json":
                 return ("{\"clusterentries\": [", ["is not a Heketi dump"]);

@@ -55,17 +55,17 @@ public static partial class HeketiDumpImport
         public DumpImportResult Run()
         {
             RefuseBlockVolumes();
-            CheckIds("clusterentries", clusters, e => e.Info.Id);
-            CheckIds("nodeentries", nodes, e => e.Info.Id);
-            CheckIds("deviceentries", devices, e => e.Info.Id);
-            CheckIds("volumeentries", volumes, e => e.Info.Id);
-            CheckIds("brickentries", bricks, e => e.Info.Id);
+            CheckIds("clusterentries", clusters, e => e.Info?.Id);
+            CheckIds("nodeentries", nodes, e => e.Info?.Id);
+            CheckIds("deviceentries", devices, e => e.Info?.Id);
+            CheckIds("volumeentries", volumes, e => e.Info?.Id);
+            CheckIds("brickentries", bricks, e => e.Info?.Id);
             CheckIds("pendingoperations", operations, e => e.Id);
             foreach (var (key, entry) in dump.DbAttributes ?? new Dictionary<string, DumpDbAttributeEntry>())
             {
                 if (!HeketiDumpExport.Attributes.Contains(key) && key != "DB_GENERATION_ID")
                 {
-                    warnings.Add($"dbattributeentries[{key}]: unknown attribute ignored (value '{entry.Value}')");
+                    warnings.Add($"dbattributeentries[{key}]: unknown attribute ignored (value '{entry?.Value}')");
                 }
             }
 
@@ -151,13 +151,13 @@ public static partial class HeketiDumpImport
         {
             var where = $"clusterentries[{key}]";
             var info = entry.Info;
-            if (info.BlockVolumes.Count > 0)
+            if (info.BlockVolumes is { Count: > 0 })
             {
                 throw Fail(where, "the cluster lists block volumes; Aplo does not serve gluster-block volumes");
             }
 
-            CheckLinks(where, "nodes", info.Nodes, nodes.Where(n => n.Value.Info.ClusterId == key).Select(n => n.Key), nodes.ContainsKey);
-            CheckLinks(where, "volumes", info.Volumes, volumes.Where(v => v.Value.Info.Cluster == key).Select(v => v.Key), volumes.ContainsKey);
+            CheckLinks(where, "nodes", info.Nodes ?? [], nodes.Where(n => n.Value.Info.ClusterId == key).Select(n => n.Key), nodes.ContainsKey);
+            CheckLinks(where, "volumes", info.Volumes ?? [], volumes.Where(v => v.Value.Info.Cluster == key).Select(v => v.Key), volumes.ContainsKey);
             changes.Put(new Cluster(key, info.File, info.Block));
         }
 
@@ -170,8 +170,8 @@ public static partial class HeketiDumpImport
                 throw Fail(where, $"zone: {info.Zone} is not a zone (must be 1 or more)");
             }
 
-            var manage = info.Hostnames.Manage ?? [];
-            var storage = info.Hostnames.Storage ?? [];
+            var manage = info.Hostnames?.Manage ?? [];
+            var storage = info.Hostnames?.Storage ?? [];
             if (manage.Count == 0 || storage.Count == 0)
             {
                 throw Fail(where, "hostnames: a node needs a manage and a storage hostname");
@@ -193,7 +193,7 @@ public static partial class HeketiDumpImport
             Guard(where, () => Rules.Tags(info.Tags));
             var state = Guard(where, () => StateRules.Parse(entry.State));
             var cluster = RequireLink(where, "cluster", info.ClusterId, clusters);
-            if (!cluster.Info.Nodes.Contains(key))
+            if (!(cluster.Info.Nodes ?? []).Contains(key))
             {
                 throw Fail(where, $"cluster {info.ClusterId} does not list this node");
             }
@@ -220,7 +220,7 @@ public static partial class HeketiDumpImport
                 throw Fail(where, $"pv_uuid: '{pv}' is not an LVM uuid");
             }
 
-            var size = info.Storage;
+            var size = info.Storage ?? new StorageSize();
             if (size.Total < 0 || size.Free < 0 || size.Used < 0 || entry.ExtentSize < 0)
             {
                 throw Fail(where, $"sizes must not be negative (total {size.Total}, free {size.Free}, used {size.Used}, extent {entry.ExtentSize})");
@@ -264,15 +264,16 @@ public static partial class HeketiDumpImport
                 throw Fail(where, $"gid: {info.Gid} is not between 0 and 2147483646");
             }
 
-            var factor = info.Snapshot.Enable ? info.Snapshot.Factor : 1;
+            var snapshot = info.Snapshot ?? new VolumeSnapshotInfo();
+            var factor = snapshot.Enable ? snapshot.Factor : 1;
             if (factor is < 1 or > 100 || float.IsNaN(factor))
             {
-                throw Fail(where, $"snapshot.factor: {info.Snapshot.Factor} is not between 1 and 100");
+                throw Fail(where, $"snapshot.factor: {snapshot.Factor} is not between 1 and 100");
             }
 
             if (info.Block)
             {
-                if (info.BlockInfo.BlockVolumes is { Count: > 0 })
+                if (info.BlockInfo?.BlockVolumes is { Count: > 0 })
                 {
                     throw Fail(where, "the volume hosts block volumes; Aplo does not serve gluster-block volumes");
                 }
@@ -282,11 +283,12 @@ public static partial class HeketiDumpImport
 
             var options = entry.GlusterVolumeOptions ?? info.GlusterVolumeOptions ?? [];
             var arbiter = Guard(where, () => CheckOptions(options));
-            var requested = new RequestedDurability(info.Durability.Type, info.Durability.Replicate.Replica, info.Durability.Disperse.Data, info.Durability.Disperse.Redundancy);
+            var asked = info.Durability ?? new VolumeDurabilityInfo();
+            var requested = new RequestedDurability(asked.Type, asked.Replicate?.Replica ?? 0, asked.Disperse?.Data ?? 0, asked.Disperse?.Redundancy ?? 0);
             var durability = Guard(where, () => VolumeService.ParseDurability(requested, arbiter));
 
             var cluster = RequireLink(where, "cluster", info.Cluster, clusters);
-            if (!cluster.Info.Volumes.Contains(key))
+            if (!(cluster.Info.Volumes ?? []).Contains(key))
             {
                 throw Fail(where, $"cluster {info.Cluster} does not list this volume");
             }
@@ -306,7 +308,7 @@ public static partial class HeketiDumpImport
 
             var volume = new Volume(
                 key, info.Cluster!, info.Name!, info.Size, durability, requested, info.Gid, [.. options],
-                info.Snapshot.Enable, factor, JwtCreator, PendingOf(where, entry.Pending));
+                snapshot.Enable, factor, JwtCreator, PendingOf(where, entry.Pending));
             importedVolumes[key] = volume;
             changes.Put(volume);
             foreach (var brick in ImportBricks(volume, [.. listed.Order(StringComparer.Ordinal)]))
@@ -480,6 +482,10 @@ public static partial class HeketiDumpImport
         {
             var where = $"pendingoperations[{key}]";
             var actions = entry.Actions ?? [];
+            if (actions.Any(a => a is null))
+            {
+                throw Fail(where, "Actions: an action is null");
+            }
             var type = entry.Type switch
             {
                 1 => OperationType.VolumeCreate,
@@ -603,7 +609,8 @@ public static partial class HeketiDumpImport
         {
             foreach (var (key, entry) in entries)
             {
-                CheckId($"{bucket}[{key}]", key, id(entry));
+                // JSON null decodes to a null entry or info; Go would have zero values, and an empty id is no id.
+                CheckId($"{bucket}[{key}]", key, entry is null ? null : id(entry));
             }
         }
 
