@@ -37,6 +37,7 @@ public sealed class DbBadDumpTests : IDisposable
     [InlineData("clone-brick")]
     [InlineData("not-json")]
     [InlineData("null-info")]
+    [InlineData("two-volumes-one-name")]
     [InlineData("null-lists")]
     public async Task BadDump_IsRefused_NamingTheEntry_AndWritesNoDbFile(string defect)
     {
@@ -151,6 +152,11 @@ public sealed class DbBadDumpTests : IDisposable
             case "clone-brick":
                 brick["LvmThinPool"] = "tp_" + UnknownId;
                 expected = [$"brickentries[{brickId}]", "does not serve clones"];
+                break;
+            case "two-volumes-one-name":
+                var other = dump["volumeentries"]!.AsObject().Last();
+                other.Value!["Info"]!["name"] = (string)volume["Info"]!["name"]!;
+                expected = [$"volumeentries[{other.Key}]", $"volume {volumeId} in the same cluster has the same name"];
                 break;
             case "null-info":
                 device["Info"] = null;

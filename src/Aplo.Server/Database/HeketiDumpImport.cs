@@ -39,6 +39,9 @@ public static partial class HeketiDumpImport
 
     private sealed class Importer(HeketiDump dump)
     {
+        // Heketi records no creator; only an admin could read a volume there, so imported volumes are the admin's.
+        private const string ImportedCreator = "admin";
+
         private readonly IReadOnlyDictionary<string, DumpClusterEntry> clusters = dump.Clusters ?? new Dictionary<string, DumpClusterEntry>();
         private readonly IReadOnlyDictionary<string, DumpNodeEntry> nodes = dump.Nodes ?? new Dictionary<string, DumpNodeEntry>();
         private readonly IReadOnlyDictionary<string, DumpDeviceEntry> devices = dump.Devices ?? new Dictionary<string, DumpDeviceEntry>();
@@ -49,8 +52,15 @@ public static partial class HeketiDumpImport
 
         private readonly ChangeSet changes = new();
         private readonly List<string> warnings = [];
-        private readonly Dictionary<string, Volume> importedVolumes = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string? Cluster, string? Name), string> volumeNames = [];
         private bool inferredSets;
+
+        // Who points at whom, built once so that checking each list against its back-links stays linear.
+        private ILookup<string?, string> nodesByCluster = null!;
+        private ILookup<string?, string> volumesByCluster = null!;
+        private ILookup<string?, string> devicesByNode = null!;
+        private ILookup<string?, string> bricksByDevice = null!;
+        private ILookup<string?, string> bricksByVolume = null!;
 
         public DumpImportResult Run()
         {
@@ -61,6 +71,11 @@ public static partial class HeketiDumpImport
             CheckIds("volumeentries", volumes, e => e.Info?.Id);
             CheckIds("brickentries", bricks, e => e.Info?.Id);
             CheckIds("pendingoperations", operations, e => e.Id);
+            nodesByCluster = nodes.ToLookup(n => n.Value.Info.ClusterId, n => n.Key);
+            volumesByCluster = volumes.ToLookup(v => v.Value.Info.Cluster, v => v.Key);
+            devicesByNode = devices.ToLookup(d => d.Value.NodeId, d => d.Key);
+            bricksByDevice = bricks.ToLookup(b => (string?)b.Value.Info.DeviceId, b => b.Key);
+            bricksByVolume = bricks.ToLookup(b => (string?)b.Value.Info.VolumeId, b => b.Key);
             foreach (var (key, entry) in dump.DbAttributes ?? new Dictionary<string, DumpDbAttributeEntry>())
             {
                 if (!HeketiDumpExport.Attributes.Contains(key) && key != "DB_GENERATION_ID")
@@ -156,8 +171,8 @@ public static partial class HeketiDumpImport
                 throw Fail(where, "the cluster lists block volumes; Aplo does not serve gluster-block volumes");
             }
 
-            CheckLinks(where, "nodes", info.Nodes ?? [], nodes.Where(n => n.Value.Info.ClusterId == key).Select(n => n.Key), nodes.ContainsKey);
-            CheckLinks(where, "volumes", info.Volumes ?? [], volumes.Where(v => v.Value.Info.Cluster == key).Select(v => v.Key), volumes.ContainsKey);
+            CheckLinks(where, "nodes", info.Nodes ?? [], nodesByCluster[key], nodes.ContainsKey);
+            CheckLinks(where, "volumes", info.Volumes ?? [], volumesByCluster[key], volumes.ContainsKey);
             changes.Put(new Cluster(key, info.File, info.Block));
         }
 
@@ -198,7 +213,7 @@ public static partial class HeketiDumpImport
                 throw Fail(where, $"cluster {info.ClusterId} does not list this node");
             }
 
-            CheckLinks(where, "Devices", entry.Devices ?? [], devices.Where(d => d.Value.NodeId == key).Select(d => d.Key), devices.ContainsKey);
+            CheckLinks(where, "Devices", entry.Devices ?? [], devicesByNode[key], devices.ContainsKey);
             changes.Put(new Node(
                 key, info.ClusterId!, info.Zone, [.. manage], [.. storage], state, Tags(info.Tags), PendingOf(where, entry.Pending)));
         }
@@ -242,7 +257,7 @@ public static partial class HeketiDumpImport
                 throw Fail(where, $"node {entry.NodeId} has another device named {info.Name}");
             }
 
-            CheckLinks(where, "Bricks", entry.Bricks ?? [], bricks.Where(b => b.Value.Info.DeviceId == key).Select(b => b.Key), bricks.ContainsKey);
+            CheckLinks(where, "Bricks", entry.Bricks ?? [], bricksByDevice[key], bricks.ContainsKey);
             changes.Put(new Device(
                 key, entry.NodeId!, info.Name!, Tags(info.Tags), size.Total, size.Free, size.Used,
                 entry.ExtentSize == 0 ? DefaultExtentKiB : entry.ExtentSize,
@@ -293,14 +308,13 @@ public static partial class HeketiDumpImport
                 throw Fail(where, $"cluster {info.Cluster} does not list this volume");
             }
 
-            var twin = importedVolumes.Values.FirstOrDefault(v => v.ClusterId == info.Cluster && v.Name == info.Name);
-            if (twin is not null)
+            if (!volumeNames.TryAdd((info.Cluster, info.Name), key))
             {
-                throw Fail(where, $"volume {twin.Id} in the same cluster has the same name {info.Name}");
+                throw Fail(where, $"volume {volumeNames[(info.Cluster, info.Name)]} in the same cluster has the same name {info.Name}");
             }
 
             var listed = entry.Bricks ?? [];
-            CheckLinks(where, "Bricks", listed, bricks.Where(b => b.Value.Info.VolumeId == key).Select(b => b.Key), bricks.ContainsKey);
+            CheckLinks(where, "Bricks", listed, bricksByVolume[key], bricks.ContainsKey);
             if (listed.Count % durability.SetSize != 0)
             {
                 throw Fail(where, $"{listed.Count} bricks are not a whole number of sets of {durability.SetSize}");
@@ -308,8 +322,7 @@ public static partial class HeketiDumpImport
 
             var volume = new Volume(
                 key, info.Cluster!, info.Name!, info.Size, durability, requested, info.Gid, [.. options],
-                snapshot.Enable, factor, JwtCreator, PendingOf(where, entry.Pending));
-            importedVolumes[key] = volume;
+                snapshot.Enable, factor, ImportedCreator, PendingOf(where, entry.Pending));
             changes.Put(volume);
             foreach (var brick in ImportBricks(volume, [.. listed.Order(StringComparer.Ordinal)]))
             {
@@ -650,7 +663,5 @@ public static partial class HeketiDumpImport
 
         private static AploException Fail(string where, string message) => new(ErrorKind.Validation, $"Invalid dump: {where}: {message}");
 
-        // Heketi records no creator; only an admin could read a volume there, so imported volumes are the admin's.
-        private const string JwtCreator = "admin";
     }
 }
