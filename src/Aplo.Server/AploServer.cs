@@ -90,7 +90,7 @@ public static class AploServer
         app.UseEndpoints(_ => { });
         app.Run(context => HeketiResults.Error(context, StatusCodes.Status404NotFound, "Invalid path or request"));
 
-        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations().MapReconcile();
+        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations().MapDb().MapReconcile();
 
         app.Lifetime.ApplicationStopped.Register(() =>
         {

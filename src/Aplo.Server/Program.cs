@@ -1,5 +1,12 @@
 using Aplo.Server;
 using Aplo.Server.Configuration;
+using Aplo.Server.Database;
+
+// aplo-server db export|import|consistency-check: Heketi's offline database commands.
+if (args is ["db", ..])
+{
+    return await DbCommands.RunAsync(args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None);
+}
 
 // aplo-server --config=heketi.json [--disable-auth]: the same flags Heketi's server takes.
 string? configPath = null;
@@ -26,7 +33,7 @@ for (var i = 0; i < args.Length; i++)
     }
     else
     {
-        Console.Error.WriteLine($"Error: unknown argument '{arg}'. Usage: aplo-server --config=<heketi.json> [--disable-auth]");
+        Console.Error.WriteLine($"Error: unknown argument '{arg}'. Usage: aplo-server --config=<heketi.json> [--disable-auth], or aplo-server db ...");
         return 2;
     }
 }

@@ -14,9 +14,9 @@ namespace Aplo.Core.Operations;
 public sealed class VolumeService(OperationContext context)
 {
     public const string DbStorageVolume = "heketidbstorage";
-    private const string ArbiterOption = "user.heketi.arbiter";
-    private const string AverageFileSizeOption = "user.heketi.average-file-size";
-    private const string ZoneCheckingOption = "user.heketi.zone-checking";
+    public const string ArbiterOption = "user.heketi.arbiter";
+    public const string AverageFileSizeOption = "user.heketi.average-file-size";
+    public const string ZoneCheckingOption = "user.heketi.zone-checking";
 
     private readonly BrickAllocator allocator = new(context.Settings.Limits);
 
@@ -221,7 +221,8 @@ public sealed class VolumeService(OperationContext context)
         return new CreatePlan(durability, options, factor, StrictZones(options), average, DeviceTagMatch(options));
     }
 
-    private static Durability ParseDurability(RequestedDurability requested, bool arbiter)
+    /// <summary>The effective durability of a request, by the rules every create (and a dump import) follows.</summary>
+    public static Durability ParseDurability(RequestedDurability requested, bool arbiter)
     {
         var durability = requested.Type switch
         {
