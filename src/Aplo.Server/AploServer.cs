@@ -109,13 +109,23 @@ public static class AploServer
         return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
     }
 
-    /// <summary>Results saved before a restart are readable again; those past their lifetime are dropped.</summary>
+    /// <summary>
+    /// Results saved before a restart are readable again; those past their lifetime are dropped. Operations left
+    /// pending read as pending until recovery ends them.
+    /// </summary>
     private static async Task<OperationQueue> RestoreQueueAsync(TopologyManager topology, TimeProvider time, TimeSpan lifetime, CancellationToken ct)
     {
         var queue = new OperationQueue(time, lifetime);
         var cutoff = time.GetUtcNow() - lifetime;
         var expired = topology.Read(model =>
         {
+            // An operation a crash left pending is still running as far as its client knows: until recovery
+            // records how it ended, a poll says "pending" rather than Heketi's 404.
+            foreach (var op in model.Operations.Values.Where(o => o.Status != "failed"))
+            {
+                queue.Add(op.Id, op.Owner);
+            }
+
             var old = new List<string>();
             foreach (var result in model.QueueResults.Values)
             {

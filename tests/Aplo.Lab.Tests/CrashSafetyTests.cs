@@ -66,10 +66,10 @@ public sealed class CrashSafetyTests(CrashFixture fx)
             Assert.Contains($"APLO_TEST_FAULT: {fault} reached", doomed.Output, StringComparison.Ordinal);
         }
 
+        // The client polls on across the restart: pending while recovery runs, then the real outcome.
         await using var server = await fx.StartAsync(null, Ct);
+        using var outcome = await server.Admin.WaitAsync(location, Ct);
         await WaitRecoveredAsync(server);
-
-        using var outcome = await server.Admin.SendAsync(HttpMethod.Get, location, null, Ct);
         var body = await outcome.Content.ReadAsStringAsync(Ct);
         if (expected == "completed")
         {
