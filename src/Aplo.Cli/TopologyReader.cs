@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Aplo.Contracts;
+
+namespace Aplo.Cli;
+
+/// <summary>
+/// Reads the whole topology: Aplo's GET /topology in one request, or, when the server answers 404 for it (plain
+/// Heketi), heketi-cli's fan-out: the cluster list, each cluster, each of its nodes and volumes.
+/// </summary>
+internal static class TopologyReader
+{
+    public sealed record Result(TopologyInfoResponse Info, string Json, bool FannedOut);
+
+    public static async Task<Result> ReadAsync(Invocation i, CancellationToken ct)
+    {
+        try
+        {
+            var json = await i.Api.GetAsync("/topology", ct);
+            return new Result(Invocation.Parse(json, HeketiJsonContext.Default.TopologyInfoResponse), json, false);
+        }
+        catch (ServerException ex) when (ex.RouteMissing)
+        {
+            var info = await FanOutAsync(i.Api, ct);
+            return new Result(info, JsonSerializer.Serialize(info, HeketiJsonContext.Default.TopologyInfoResponse), true);
+        }
+    }
+
+    private static async Task<TopologyInfoResponse> FanOutAsync(Api api, CancellationToken ct)
+    {
+        var ids = Invocation.Parse(await api.GetAsync("/clusters", ct), HeketiJsonContext.Default.ClusterListResponse).Clusters;
+        var clusters = new List<TopologyCluster>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct };
+        foreach (var id in ids)
+        {
+            var cluster = Invocation.Parse(await api.GetAsync("/clusters/" + id, ct), HeketiJsonContext.Default.ClusterInfoResponse);
+            var volumes = new VolumeInfoResponse[cluster.Volumes.Count];
+            var nodes = new NodeInfoResponse[cluster.Nodes.Count];
+            await Parallel.ForAsync(0, volumes.Length, parallel, async (n, c) =>
+                volumes[n] = Invocation.Parse(await api.GetAsync("/volumes/" + cluster.Volumes[n], c), HeketiJsonContext.Default.VolumeInfoResponse));
+            await Parallel.ForAsync(0, nodes.Length, parallel, async (n, c) =>
+                nodes[n] = Invocation.Parse(await api.GetAsync("/nodes/" + cluster.Nodes[n], c), HeketiJsonContext.Default.NodeInfoResponse));
+            clusters.Add(new TopologyCluster { Id = cluster.Id, File = cluster.File, Block = cluster.Block, Volumes = volumes, Nodes = nodes });
+        }
+
+        return new TopologyInfoResponse { Clusters = clusters };
+    }
+}
