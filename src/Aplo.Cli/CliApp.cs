@@ -105,7 +105,7 @@ public static class CliApp
         }
         catch (HttpRequestException ex) when (ex.StatusCode is null)
         {
-            await stderr.WriteLineAsync($"Error: cannot reach the server at {ServerUrl(line, environment)}: {ex.Message}");
+            await stderr.WriteLineAsync($"Error: cannot reach the server at {ServerUrl(line, environment)}: {ex.InnerException?.Message ?? ex.Message}");
             return ExitCodes.Unreachable;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -8,8 +8,11 @@ internal static class Output
 {
     private static readonly string[] Units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
 
-    /// <summary>A KiB count as the largest unit that keeps it at or above 1, with at most one decimal: "37 GiB", "1.5 TiB".</summary>
-    public static string KiB(long kib)
+    /// <summary>
+    /// A KiB count as the largest unit that keeps it at or above 1, with at most one decimal: "37 GiB", "1.5 TiB".
+    /// Rounded down (free space is never shown larger than it is) unless <paramref name="up"/> (used space).
+    /// </summary>
+    public static string KiB(long kib, bool up = false)
     {
         double value = kib;
         var unit = 0;
@@ -19,8 +22,7 @@ internal static class Output
             unit++;
         }
 
-        // Round down so free space is never shown larger than it is.
-        var shown = Math.Floor(value * 10) / 10;
+        var shown = (up ? Math.Ceiling(value * 10) : Math.Floor(value * 10)) / 10;
         return shown.ToString(shown == Math.Floor(shown) ? "0" : "0.0", CultureInfo.InvariantCulture) + " " + Units[unit];
     }
 

@@ -72,7 +72,8 @@ internal static class PersistentVolumes
             ["kind"] = "PersistentVolume",
             ["metadata"] = new JsonObject
             {
-                ["name"] = (format == PvFormat.Glusterfs ? "glusterfs-" : "aplo-") + volume.Id[..Math.Min(8, volume.Id.Length)],
+                // heketi-cli's name for the in-tree form; the whole id for CSI, so a pool's names can never collide.
+                ["name"] = format == PvFormat.Glusterfs ? "glusterfs-" + volume.Id[..Math.Min(8, volume.Id.Length)] : "aplo-" + volume.Id,
                 ["annotations"] = annotations,
             },
             ["spec"] = spec,

@@ -52,7 +52,7 @@ internal static class Views
         ["DEVICE", "ID", "STATE", "SIZE", "USED", "FREE", "BRICKS", "TAGS"],
         devices.OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => (IReadOnlyList<string>)
         [
-            d.Name, d.Id, d.State, Output.KiB(d.Storage.Total), Output.KiB(d.Storage.Used), Output.KiB(d.Storage.Free),
+            d.Name, d.Id, d.State, Output.KiB(d.Storage.Total), Output.KiB(d.Storage.Used, up: true), Output.KiB(d.Storage.Free),
             d.Bricks.Count.ToString(CultureInfo.InvariantCulture), Output.Tags(d.Tags),
         ]),
         3, 4, 5, 6);
@@ -64,7 +64,7 @@ internal static class Views
             ("Name", d.Name),
             ("State", d.State),
             ("Size", Output.KiB(d.Storage.Total)),
-            ("Used", Output.KiB(d.Storage.Used)),
+            ("Used", Output.KiB(d.Storage.Used, up: true)),
             ("Free", Output.KiB(d.Storage.Free)),
             ("Paths", string.Join(", ", d.Paths ?? [])),
             ("Tags", Output.Tags(d.Tags)));
