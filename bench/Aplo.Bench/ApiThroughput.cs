@@ -102,7 +102,7 @@ internal static class ApiThroughput
         }
     }
 
-    private static async Task<string> BuildTopologyAsync(HeketiClient client, CancellationToken ct)
+    internal static async Task<string> BuildTopologyAsync(HeketiClient client, CancellationToken ct)
     {
         var cluster = await client.ClusterCreateAsync(new ClusterCreateRequest { File = true }, ct);
         for (var n = 1; n <= 12; n++)
@@ -119,7 +119,7 @@ internal static class ApiThroughput
         return cluster.Id;
     }
 
-    private static async Task<string> CreateAsync(HeketiClient client, long sizeGiB, CancellationToken ct)
+    internal static async Task<string> CreateAsync(HeketiClient client, long sizeGiB, CancellationToken ct)
     {
         while (true)
         {
@@ -158,7 +158,7 @@ internal static class ApiThroughput
         return new Run(stats, count / wall.Elapsed.TotalSeconds);
     }
 
-    private static async Task RunAsync(int count, Func<int, Task> call, CancellationToken ct)
+    internal static async Task RunAsync(int count, Func<int, Task> call, CancellationToken ct)
     {
         var next = -1;
         var workers = Enumerable.Range(0, Clients).Select(async _ =>

@@ -22,6 +22,12 @@ internal static class TopologyCommands
 
     private static async Task<int> InfoAsync(Invocation i)
     {
+        if (i.Json)
+        {
+            // Printed as the server sent it, unparsed: at 10,000 volumes that is most of the time saved.
+            return await i.ShowAsync(await TopologyReader.ReadJsonAsync(i, i.Ct), () => string.Empty);
+        }
+
         var topology = await TopologyReader.ReadAsync(i, i.Ct);
         return await i.ShowAsync(topology.Json, () => Render(topology.Info));
     }

@@ -25,6 +25,19 @@ internal static class TopologyReader
         }
     }
 
+    /// <summary>The topology's JSON only, parsed only when it has to be assembled by fanning out.</summary>
+    public static async Task<string> ReadJsonAsync(Invocation i, CancellationToken ct)
+    {
+        try
+        {
+            return await i.Api.GetAsync("/topology", ct);
+        }
+        catch (ServerException ex) when (ex.RouteMissing)
+        {
+            return JsonSerializer.Serialize(await FanOutAsync(i.Api, ct), HeketiJsonContext.Default.TopologyInfoResponse);
+        }
+    }
+
     private static async Task<TopologyInfoResponse> FanOutAsync(Api api, CancellationToken ct)
     {
         var ids = Invocation.Parse(await api.GetAsync("/clusters", ct), HeketiJsonContext.Default.ClusterListResponse).Clusters;

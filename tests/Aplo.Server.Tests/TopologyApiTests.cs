@@ -40,6 +40,23 @@ public sealed class TopologyApiTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Topology_FollowsEveryChange()
+    {
+        await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
+        var before = JsonSerializer.Deserialize(await ExpectAsync(HttpStatusCode.OK, "GET", "/topology"), HeketiJsonContext.Default.TopologyInfoResponse)!;
+        Assert.Equal(before.Clusters[0].Nodes.Count, JsonSerializer.Deserialize(await ExpectAsync(HttpStatusCode.OK, "GET", "/topology"), HeketiJsonContext.Default.TopologyInfoResponse)!.Clusters[0].Nodes.Count);
+
+        var volume = await Admin.VolumeCreateAsync(new VolumeCreateRequest { Size = 1, Durability = new() { Type = "none" } }, Ct);
+        var after = JsonSerializer.Deserialize(await ExpectAsync(HttpStatusCode.OK, "GET", "/topology"), HeketiJsonContext.Default.TopologyInfoResponse)!;
+        Assert.Empty(before.Clusters[0].Volumes);
+        Assert.Equal(volume.Id, Assert.Single(after.Clusters[0].Volumes).Id);
+
+        await ExpectAsync(HttpStatusCode.OK, "POST", "/clusters/" + after.Clusters[0].Id + "/flags", """{"file":true,"block":false}""");
+        var flagged = JsonSerializer.Deserialize(await ExpectAsync(HttpStatusCode.OK, "GET", "/topology"), HeketiJsonContext.Default.TopologyInfoResponse)!;
+        Assert.False(flagged.Clusters[0].Block);
+    }
+
+    [Fact]
     public async Task Topology_OfAnEmptyServer_HasNoClusters()
     {
         Assert.Equal("""{"clusters":[]}""", await ExpectAsync(HttpStatusCode.OK, "GET", "/topology"));
