@@ -37,7 +37,7 @@ internal static class ClusterCommands
 
     private static async Task<int> SetFlagsAsync(Invocation i)
     {
-        var id = i.Line.Argument("cluster id");
+        var id = i.Line.Id("cluster id");
         if (!i.Line.Has("file") && !i.Line.Has("block"))
         {
             throw new UsageException("'aplo cluster setflags' needs --file and/or --block");
@@ -78,13 +78,13 @@ internal static class ClusterCommands
 
     private static async Task<int> InfoAsync(Invocation i)
     {
-        var json = await i.Api.GetAsync("/clusters/" + i.Line.Argument("cluster id"), i.Ct);
+        var json = await i.Api.GetAsync("/clusters/" + i.Line.Id("cluster id"), i.Ct);
         return await i.ShowAsync(json, () => Views.Cluster(Invocation.Parse(json, HeketiJsonContext.Default.ClusterInfoResponse)));
     }
 
     private static async Task<int> DeleteAsync(Invocation i)
     {
-        var id = i.Line.Argument("cluster id");
+        var id = i.Line.Id("cluster id");
         await i.Api.SendAsync(HttpMethod.Delete, "/clusters/" + id, null, i.Ct);
         return await i.SayAsync($"Cluster {id} deleted");
     }

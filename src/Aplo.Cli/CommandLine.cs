@@ -61,6 +61,15 @@ internal sealed class ParsedLine(IReadOnlyList<Command> path, IReadOnlyList<stri
         throw new UsageException(Arguments.Count == 0 ? $"'aplo {Name}' needs the {what}" : $"'aplo {Name}' takes one {what}, not {Arguments.Count} arguments");
     }
 
+    /// <summary>The one positional argument, checked to be an id: Heketi's ids are hex, and its routes answer anything else 404.</summary>
+    public string Id(string what) => CheckId(Argument(what), what);
+
+    /// <summary>A flag's value, required and checked to be an id.</summary>
+    public string RequireId(string flag) => CheckId(Require(flag), "--" + flag);
+
+    internal static string CheckId(string value, string what) =>
+        value.Length > 0 && value.All(char.IsAsciiHexDigit) ? value : throw new UsageException($"{what}: '{value}' is not an id (ids are hexadecimal)");
+
     internal static bool ParseBool(string flag, string value) => value.ToLowerInvariant() switch
     {
         "true" or "t" or "1" => true,

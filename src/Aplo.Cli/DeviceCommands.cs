@@ -52,20 +52,20 @@ internal static class DeviceCommands
 
     private static async Task<int> AddAsync(Invocation i)
     {
-        var request = new DeviceAddRequest { Name = i.Line.Require("name"), NodeId = i.Line.Require("node"), DestroyData = i.Line.Bool("destroy-existing-data") };
+        var request = new DeviceAddRequest { Name = i.Line.Require("name"), NodeId = i.Line.RequireId("node"), DestroyData = i.Line.Bool("destroy-existing-data") };
         await i.Api.RunAsync(HttpMethod.Post, "/devices", JsonSerializer.Serialize(request, HeketiJsonContext.Default.DeviceAddRequest), "Adding device " + request.Name, i.Ct);
         return await i.SayAsync("Device added successfully");
     }
 
     private static async Task<int> InfoAsync(Invocation i)
     {
-        var json = await i.Api.GetAsync("/devices/" + i.Line.Argument("device id"), i.Ct);
+        var json = await i.Api.GetAsync("/devices/" + i.Line.Id("device id"), i.Ct);
         return await i.ShowAsync(json, () => Views.Device(Invocation.Parse(json, HeketiJsonContext.Default.DeviceInfoResponse)));
     }
 
     private static async Task<int> DeleteAsync(Invocation i)
     {
-        var id = i.Line.Argument("device id");
+        var id = i.Line.Id("device id");
         var body = i.Line.Bool("force-forget") ? JsonSerializer.Serialize(new DeviceDeleteRequest { ForceForget = true }, HeketiJsonContext.Default.DeviceDeleteRequest) : null;
         await i.Api.RunAsync(HttpMethod.Delete, "/devices/" + id, body, "Deleting device " + id, i.Ct);
         return await i.SayAsync($"Device {id} deleted");
@@ -73,7 +73,7 @@ internal static class DeviceCommands
 
     private static async Task<int> ResyncAsync(Invocation i)
     {
-        var id = i.Line.Argument(i.Line.Bool("cluster") ? "cluster id" : "device id");
+        var id = i.Line.Id(i.Line.Bool("cluster") ? "cluster id" : "device id");
         List<string> devices = [id];
         if (i.Line.Bool("cluster"))
         {

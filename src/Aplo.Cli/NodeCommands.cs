@@ -69,7 +69,7 @@ internal static class NodeCommands
         var request = new NodeAddRequest
         {
             Zone = (int)zone,
-            ClusterId = i.Line.Require("cluster"),
+            ClusterId = i.Line.RequireId("cluster"),
             Hostnames = new HostAddresses { Manage = [i.Line.Require("management-host-name")], Storage = [i.Line.Require("storage-host-name")] },
         };
         var json = await i.Api.RunAsync(HttpMethod.Post, "/nodes", JsonSerializer.Serialize(request, HeketiJsonContext.Default.NodeAddRequest), "Adding node " + request.Hostnames.Manage[0], i.Ct)
@@ -109,13 +109,13 @@ internal static class NodeCommands
 
     private static async Task<int> InfoAsync(Invocation i)
     {
-        var json = await i.Api.GetAsync("/nodes/" + i.Line.Argument("node id"), i.Ct);
+        var json = await i.Api.GetAsync("/nodes/" + i.Line.Id("node id"), i.Ct);
         return await i.ShowAsync(json, () => Views.Node(Invocation.Parse(json, HeketiJsonContext.Default.NodeInfoResponse)));
     }
 
     internal static async Task<int> StateAsync(Invocation i, string state, string done, string kind = "nodes")
     {
-        var id = i.Line.Argument(kind == "nodes" ? "node id" : "device id");
+        var id = i.Line.Id(kind == "nodes" ? "node id" : "device id");
         var request = new StateRequest { State = state, HealCheck = i.Line.Bool("expert-option-disable-heal-check") ? "disable" : string.Empty };
         await i.Api.RunAsync(HttpMethod.Post, $"/{kind}/{id}/state", JsonSerializer.Serialize(request, HeketiJsonContext.Default.StateRequest), $"Setting {kind[..^1]} {id} {state}", i.Ct);
         return await i.SayAsync($"{(kind == "nodes" ? "Node" : "Device")} {id} {done}");
@@ -123,7 +123,7 @@ internal static class NodeCommands
 
     private static async Task<int> DeleteAsync(Invocation i)
     {
-        var id = i.Line.Argument("node id");
+        var id = i.Line.Id("node id");
         await i.Api.RunAsync(HttpMethod.Delete, "/nodes/" + id, null, "Deleting node " + id, i.Ct);
         return await i.SayAsync($"Node {id} deleted");
     }
@@ -169,7 +169,7 @@ internal static class NodeCommands
 
     private static async Task<int> ChangeTagsAsync(Invocation i, string kind, Dictionary<string, string> tags, string change)
     {
-        var id = i.Line.Arguments[0];
+        var id = ParsedLine.CheckId(i.Line.Arguments[0], "id");
         var request = new TagsChangeRequest { Tags = tags, ChangeType = change };
         var json = await i.Api.SendAsync(HttpMethod.Post, $"/{kind}/{id}/tags", JsonSerializer.Serialize(request, HeketiJsonContext.Default.TagsChangeRequest), i.Ct);
         var now = JsonSerializer.Deserialize(json, HeketiJsonContext.Default.IReadOnlyDictionaryStringString);
@@ -178,7 +178,7 @@ internal static class NodeCommands
 
     private static async Task<int> EvictAsync(Invocation i)
     {
-        var id = i.Line.Argument("brick id");
+        var id = i.Line.Id("brick id");
         var body = i.Line.Bool("expert-option-disable-heal-check") ? """{"healcheck":"disable"}""" : null;
         await i.Api.RunAsync(HttpMethod.Post, "/bricks/to-evict/" + id, body, "Evicting brick " + id, i.Ct);
         return await i.SayAsync($"Brick {id} evicted");

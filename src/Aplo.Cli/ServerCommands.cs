@@ -111,7 +111,7 @@ internal static class ServerCommands
 
     private static async Task<int> CleanupAsync(Invocation i)
     {
-        var body = JsonSerializer.Serialize(new PendingOperationsCleanRequest { Operations = i.Line.Arguments }, HeketiJsonContext.Default.PendingOperationsCleanRequest);
+        var body = JsonSerializer.Serialize(new PendingOperationsCleanRequest { Operations = [.. i.Line.Arguments.Select(a => ParsedLine.CheckId(a, "operation id"))] }, HeketiJsonContext.Default.PendingOperationsCleanRequest);
         await i.Api.RunAsync(HttpMethod.Post, "/operations/pending/cleanup", body, "Cleaning up operations", i.Ct);
         return await i.SayAsync("Cleanup done");
     }

@@ -194,20 +194,20 @@ internal static class VolumeCommands
 
     private static async Task<int> InfoAsync(Invocation i)
     {
-        var json = await i.Api.GetAsync("/volumes/" + i.Line.Argument("volume id"), i.Ct);
+        var json = await i.Api.GetAsync("/volumes/" + i.Line.Id("volume id"), i.Ct);
         return await i.ShowAsync(json, () => Views.Volume(Invocation.Parse(json, HeketiJsonContext.Default.VolumeInfoResponse)));
     }
 
     private static async Task<int> DeleteAsync(Invocation i)
     {
-        var id = i.Line.Argument("volume id");
+        var id = i.Line.Id("volume id");
         await i.Api.RunAsync(HttpMethod.Delete, "/volumes/" + id, null, "Deleting volume " + id, i.Ct);
         return await i.SayAsync($"Volume {id} deleted");
     }
 
     private static async Task<int> ExpandAsync(Invocation i)
     {
-        var id = i.Line.Require("volume");
+        var id = i.Line.RequireId("volume");
         var add = i.Line.Long("expand-size", -1);
         if (add < 1)
         {
@@ -222,7 +222,7 @@ internal static class VolumeCommands
 
     private static async Task<int> CloneAsync(Invocation i)
     {
-        var id = i.Line.Argument("volume id");
+        var id = i.Line.Id("volume id");
         var body = new JsonObject();
         if (i.Line.Value("name") is { } name)
         {
@@ -242,13 +242,13 @@ internal static class VolumeCommands
         }
 
         var restriction = i.Line.Arguments[0] == "locked" ? "locked" : string.Empty;
-        var json = await i.Api.RunAsync(HttpMethod.Post, $"/volumes/{i.Line.Arguments[1]}/block-restriction", new JsonObject { ["restriction"] = restriction }.ToJsonString(), "Changing restriction", i.Ct);
+        var json = await i.Api.RunAsync(HttpMethod.Post, $"/volumes/{ParsedLine.CheckId(i.Line.Arguments[1], "volume id")}/block-restriction", new JsonObject { ["restriction"] = restriction }.ToJsonString(), "Changing restriction", i.Ct);
         return json is null ? ExitCodes.Ok : await i.ShowAsync(json, () => Views.Volume(Invocation.Parse(json, HeketiJsonContext.Default.VolumeInfoResponse)));
     }
 
     private static async Task<int> EndpointPatchAsync(Invocation i)
     {
-        var volume = Invocation.Parse(await i.Api.GetAsync("/volumes/" + i.Line.Argument("volume id"), i.Ct), HeketiJsonContext.Default.VolumeInfoResponse);
+        var volume = Invocation.Parse(await i.Api.GetAsync("/volumes/" + i.Line.Id("volume id"), i.Ct), HeketiJsonContext.Default.VolumeInfoResponse);
 
         // The patch kubectl applies to the endpoints object: every host of the volume, on the placeholder port 1.
         var patch = new JsonObject

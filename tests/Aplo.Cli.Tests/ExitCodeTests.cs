@@ -69,6 +69,9 @@ public sealed class ExitCodeTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Usage, (await cli.RunAsync("volume", "create", "--size=1", "--persistent-volume")).Code);
         Assert.Equal(ExitCodes.Usage, (await cli.RunAsync("node", "add", "--zone=1")).Code);
         Assert.Equal(ExitCodes.Usage, (await cli.RunAsync("volume")).Code);
+        var notAnId = await cli.RunAsync("volume", "info", "nope");
+        Assert.Equal(ExitCodes.Usage, notAnId.Code);
+        Assert.StartsWith("Error: volume id: 'nope' is not an id", notAnId.Err, StringComparison.Ordinal);
     }
 
     [Fact]
