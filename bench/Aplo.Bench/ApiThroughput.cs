@@ -23,20 +23,7 @@ internal static class ApiThroughput
         var levels = quick ? new[] { 0, 1_000 } : [0, 1_000, 10_000];
         var directory = Path.Combine(Path.GetTempPath(), "aplo-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var options = new ServerOptions
-        {
-            ListenAddress = "127.0.0.1",
-            Port = 0,
-            AdminKey = "bench-admin",
-            UserKey = "bench-user",
-            Executor = "mock",
-            MockDeviceSizeGiB = 1024,
-            DbPath = Path.Combine(directory, "aplo.db"),
-            LogLevel = "warning",
-            Gluster = new() { MaxVolumesPerCluster = -1 },
-        };
-
-        await using var app = await AploServer.BuildAsync(options, ct);
+        await using var app = await AploServer.BuildAsync(Options(directory), ct);
         await app.StartAsync(ct);
         try
         {
@@ -91,14 +78,33 @@ internal static class ApiThroughput
         }
         finally
         {
-            await app.StopAsync(CancellationToken.None);
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await StopAsync(app, directory);
+        }
+    }
+
+    /// <summary>The benchmark server: simulated 1 TiB devices, durable SQLite in <paramref name="directory"/>, no volume cap.</summary>
+    internal static ServerOptions Options(string directory) => new()
+    {
+        ListenAddress = "127.0.0.1",
+        Port = 0,
+        AdminKey = "bench-admin",
+        UserKey = "bench-user",
+        Executor = "mock",
+        MockDeviceSizeGiB = 1024,
+        DbPath = Path.Combine(directory, "aplo.db"),
+        LogLevel = "warning",
+        Gluster = new() { MaxVolumesPerCluster = -1 },
+    };
+
+    internal static async Task StopAsync(Microsoft.AspNetCore.Builder.WebApplication app, string directory)
+    {
+        await app.StopAsync(CancellationToken.None);
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 

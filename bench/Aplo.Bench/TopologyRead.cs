@@ -4,7 +4,6 @@ using System.Globalization;
 using Aplo.Cli;
 using Aplo.Client;
 using Aplo.Server;
-using Aplo.Server.Configuration;
 
 namespace Aplo.Bench;
 
@@ -22,20 +21,7 @@ internal static class TopologyRead
         var rounds = quick ? 5 : 20;
         var directory = Path.Combine(Path.GetTempPath(), "aplo-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var options = new ServerOptions
-        {
-            ListenAddress = "127.0.0.1",
-            Port = 0,
-            AdminKey = "bench-admin",
-            UserKey = "bench-user",
-            Executor = "mock",
-            MockDeviceSizeGiB = 1024,
-            DbPath = Path.Combine(directory, "aplo.db"),
-            LogLevel = "warning",
-            Gluster = new() { MaxVolumesPerCluster = -1 },
-        };
-
-        await using var app = await AploServer.BuildAsync(options, ct);
+        await using var app = await AploServer.BuildAsync(ApiThroughput.Options(directory), ct);
         await app.StartAsync(ct);
         try
         {
@@ -138,14 +124,7 @@ internal static class TopologyRead
         }
         finally
         {
-            await app.StopAsync(CancellationToken.None);
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await ApiThroughput.StopAsync(app, directory);
         }
     }
 

@@ -35,6 +35,15 @@ public sealed class CliHarness : IAsyncDisposable
         return new CliHarness(host, directory);
     }
 
+    /// <summary>A harness whose server already holds <see cref="ThreeNodeTopology"/>, loaded with aplo.</summary>
+    public static async Task<CliHarness> StartLoadedAsync(long deviceSizeGiB = 500)
+    {
+        var cli = await StartAsync(deviceSizeGiB);
+        await System.IO.File.WriteAllTextAsync(cli.File("topology.json"), ThreeNodeTopology, TestContext.Current.CancellationToken);
+        await cli.OkAsync("topology", "load", "--json=topology.json");
+        return cli;
+    }
+
     public Dictionary<string, string> Variables() => new()
     {
         ["HEKETI_CLI_SERVER"] = Host.Address.ToString().TrimEnd('/'),

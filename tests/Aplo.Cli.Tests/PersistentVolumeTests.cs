@@ -8,12 +8,7 @@ public sealed class PersistentVolumeTests : IAsyncLifetime
 {
     private CliHarness cli = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        cli = await CliHarness.StartAsync();
-        await File.WriteAllTextAsync(cli.File("t.json"), CliHarness.ThreeNodeTopology, TestContext.Current.CancellationToken);
-        await cli.OkAsync("topology", "load", "--json=t.json");
-    }
+    public async ValueTask InitializeAsync() => cli = await CliHarness.StartLoadedAsync();
 
     public async ValueTask DisposeAsync() => await cli.DisposeAsync();
 
