@@ -16,11 +16,19 @@ internal sealed class Api(HeketiClient client, Progress progress, TimeProvider t
     public Task<string> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
 
     /// <summary>A synchronous request: the body of a 2xx answer, or <see cref="ServerException"/>.</summary>
-    public async Task<string> SendAsync(HttpMethod method, string path, string? json, CancellationToken ct)
+    public async Task<string> SendAsync(HttpMethod method, string path, string? json, CancellationToken ct) =>
+        System.Text.Encoding.UTF8.GetString(await SendForBytesAsync(method, path, json, ct));
+
+    /// <summary>A GET whose body is parsed rather than printed: UTF-8 bytes, without a string in between.</summary>
+    public Task<byte[]> GetUtf8Async(string path, CancellationToken ct) => SendForBytesAsync(HttpMethod.Get, path, null, ct);
+
+    private async Task<byte[]> SendForBytesAsync(HttpMethod method, string path, string? json, CancellationToken ct)
     {
         using var response = await SendWithRetryAsync(method, path, json, ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
-        return (int)response.StatusCode >= 400 ? throw new ServerException(response.StatusCode, body.Trim(), method, path) : body;
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        return (int)response.StatusCode >= 400
+            ? throw new ServerException(response.StatusCode, System.Text.Encoding.UTF8.GetString(body).Trim(), method, path)
+            : body;
     }
 
     /// <summary>

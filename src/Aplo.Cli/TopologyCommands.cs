@@ -29,7 +29,7 @@ internal static class TopologyCommands
         }
 
         var topology = await TopologyReader.ReadAsync(i, i.Ct);
-        return await i.ShowAsync(topology.Json, () => Render(topology.Info));
+        return await i.ShowAsync(string.Empty, () => Render(topology));
     }
 
     internal static string Render(TopologyInfoResponse topology)
@@ -91,7 +91,7 @@ internal static class TopologyCommands
     {
         var path = i.Line.Require("json");
         var clusters = ReadFile(await File.ReadAllTextAsync(i.PathOf(path), i.Ct), path);
-        var current = (await TopologyReader.ReadAsync(i, i.Ct)).Info;
+        var current = await TopologyReader.ReadAsync(i, i.Ct);
         var known = current.Clusters.SelectMany(c => c.Nodes)
             .Where(n => n.Hostnames.Manage.Count > 0)
             .GroupBy(n => n.Hostnames.Manage[0], StringComparer.Ordinal)

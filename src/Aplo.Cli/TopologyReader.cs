@@ -9,19 +9,16 @@ namespace Aplo.Cli;
 /// </summary>
 internal static class TopologyReader
 {
-    public sealed record Result(TopologyInfoResponse Info, string Json, bool FannedOut);
-
-    public static async Task<Result> ReadAsync(Invocation i, CancellationToken ct)
+    public static async Task<TopologyInfoResponse> ReadAsync(Invocation i, CancellationToken ct)
     {
         try
         {
-            var json = await i.Api.GetAsync("/topology", ct);
-            return new Result(Invocation.Parse(json, HeketiJsonContext.Default.TopologyInfoResponse), json, false);
+            return JsonSerializer.Deserialize(await i.Api.GetUtf8Async("/topology", ct), HeketiJsonContext.Default.TopologyInfoResponse)
+                ?? throw new JsonException("the server answered an empty body");
         }
         catch (ServerException ex) when (ex.RouteMissing)
         {
-            var info = await FanOutAsync(i.Api, ct);
-            return new Result(info, JsonSerializer.Serialize(info, HeketiJsonContext.Default.TopologyInfoResponse), true);
+            return await FanOutAsync(i.Api, ct);
         }
     }
 

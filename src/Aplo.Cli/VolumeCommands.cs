@@ -188,7 +188,7 @@ internal static class VolumeCommands
         }
 
         var topology = await TopologyReader.ReadAsync(i, i.Ct);
-        var volumes = topology.Info.Clusters.SelectMany(c => c.Volumes).ToList();
+        var volumes = topology.Clusters.SelectMany(c => c.Volumes).ToList();
         return volumes.Count == 0 ? await i.SayAsync("No volumes.") : await i.ShowAsync(string.Empty, () => Views.VolumeTable(volumes));
     }
 
