@@ -9,13 +9,15 @@ export DOTNET_NOLOGO := 1
 
 all: build
 
-## build: compile everything and leave runnable bin/aplo-server
+## build: compile everything and leave runnable bin/aplo-server and bin/aplo (the CLI)
 build:
 	$(DOTNET) build Aplo.slnx -c $(CONFIGURATION)
 	$(DOTNET) publish src/Aplo.Server/Aplo.Server.csproj -c $(CONFIGURATION) --no-build -o .build/aplo-server
+	$(DOTNET) publish src/Aplo.Cli/Aplo.Cli.csproj -c $(CONFIGURATION) --no-build -o .build/aplo
 	@mkdir -p bin
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/../.build/aplo-server/aplo-server" "$$@"\n' > bin/aplo-server
-	@chmod +x bin/aplo-server
+	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/../.build/aplo/aplo" "$$@"\n' > bin/aplo
+	@chmod +x bin/aplo-server bin/aplo
 
 ## format: apply the code style (CI checks it with --verify-no-changes)
 format:

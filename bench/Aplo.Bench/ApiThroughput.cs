@@ -23,20 +23,7 @@ internal static class ApiThroughput
         var levels = quick ? new[] { 0, 1_000 } : [0, 1_000, 10_000];
         var directory = Path.Combine(Path.GetTempPath(), "aplo-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var options = new ServerOptions
-        {
-            ListenAddress = "127.0.0.1",
-            Port = 0,
-            AdminKey = "bench-admin",
-            UserKey = "bench-user",
-            Executor = "mock",
-            MockDeviceSizeGiB = 1024,
-            DbPath = Path.Combine(directory, "aplo.db"),
-            LogLevel = "warning",
-            Gluster = new() { MaxVolumesPerCluster = -1 },
-        };
-
-        await using var app = await AploServer.BuildAsync(options, ct);
+        await using var app = await AploServer.BuildAsync(Options(directory), ct);
         await app.StartAsync(ct);
         try
         {
@@ -91,18 +78,37 @@ internal static class ApiThroughput
         }
         finally
         {
-            await app.StopAsync(CancellationToken.None);
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await StopAsync(app, directory);
         }
     }
 
-    private static async Task<string> BuildTopologyAsync(HeketiClient client, CancellationToken ct)
+    /// <summary>The benchmark server: simulated 1 TiB devices, durable SQLite in <paramref name="directory"/>, no volume cap.</summary>
+    internal static ServerOptions Options(string directory) => new()
+    {
+        ListenAddress = "127.0.0.1",
+        Port = 0,
+        AdminKey = "bench-admin",
+        UserKey = "bench-user",
+        Executor = "mock",
+        MockDeviceSizeGiB = 1024,
+        DbPath = Path.Combine(directory, "aplo.db"),
+        LogLevel = "warning",
+        Gluster = new() { MaxVolumesPerCluster = -1 },
+    };
+
+    internal static async Task StopAsync(Microsoft.AspNetCore.Builder.WebApplication app, string directory)
+    {
+        await app.StopAsync(CancellationToken.None);
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    internal static async Task<string> BuildTopologyAsync(HeketiClient client, CancellationToken ct)
     {
         var cluster = await client.ClusterCreateAsync(new ClusterCreateRequest { File = true }, ct);
         for (var n = 1; n <= 12; n++)
@@ -119,7 +125,7 @@ internal static class ApiThroughput
         return cluster.Id;
     }
 
-    private static async Task<string> CreateAsync(HeketiClient client, long sizeGiB, CancellationToken ct)
+    internal static async Task<string> CreateAsync(HeketiClient client, long sizeGiB, CancellationToken ct)
     {
         while (true)
         {
@@ -158,7 +164,7 @@ internal static class ApiThroughput
         return new Run(stats, count / wall.Elapsed.TotalSeconds);
     }
 
-    private static async Task RunAsync(int count, Func<int, Task> call, CancellationToken ct)
+    internal static async Task RunAsync(int count, Func<int, Task> call, CancellationToken ct)
     {
         var next = -1;
         var workers = Enumerable.Range(0, Clients).Select(async _ =>

@@ -14,6 +14,11 @@ if (name is "alloc" or "all")
     AllocatorUtilization.Run(quick, Console.Out);
 }
 
+if (name is "topology" or "all")
+{
+    await TopologyRead.RunAsync(quick, Console.Out, cts.Token);
+}
+
 if (name is "lab")
 {
     await LabCreateLatency.RunAsync(quick ? 1 : 3, Console.Out, cts.Token);

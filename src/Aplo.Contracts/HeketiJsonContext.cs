@@ -28,4 +28,6 @@ namespace Aplo.Contracts;
 [JsonSerializable(typeof(PendingOperationInfo))]
 [JsonSerializable(typeof(PendingOperationListResponse))]
 [JsonSerializable(typeof(PendingOperationsCleanRequest))]
+[JsonSerializable(typeof(TopologyInfoResponse))]
+[JsonSerializable(typeof(LogLevelInfo))]
 public sealed partial class HeketiJsonContext : JsonSerializerContext;

@@ -20,9 +20,9 @@ namespace Aplo.Server;
 /// <summary>Composes the server: store, topology, executor, services, the Heketi pipeline and routes.</summary>
 public static class AploServer
 {
-    /// <summary>Builds a server for <paramref name="options"/>. <paramref name="executor"/> overrides the configured one (tests).</summary>
+    /// <summary>Builds a server for <paramref name="options"/>. <paramref name="executor"/> and <paramref name="ids"/> override the configured ones (tests).</summary>
     public static async Task<WebApplication> BuildAsync(
-        ServerOptions options, CancellationToken cancellationToken, IExecutor? executor = null, TimeProvider? time = null)
+        ServerOptions options, CancellationToken cancellationToken, IExecutor? executor = null, TimeProvider? time = null, IIdGenerator? ids = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         time ??= TimeProvider.System;
@@ -41,7 +41,10 @@ public static class AploServer
             c.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             c.UseUtcTimestamp = true;
         });
-        builder.Logging.SetMinimumLevel(LevelOf(options.LogLevel));
+        // The level can change at run time (/internal/logging), so a filter reads it rather than a fixed minimum.
+        var logLevel = new LogLevelSwitch(options.LogLevel);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddFilter((_, _, level) => level >= logLevel.Minimum);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         var store = await SqliteTopologyStore.OpenAsync(options.DbPath, cancellationToken);
@@ -59,7 +62,8 @@ public static class AploServer
         services.AddSingleton(await RestoreQueueAsync(topology, time, options.Gluster.CompletedResultLifetime, cancellationToken));
         services.AddSingleton(new OperationThrottle(options.Gluster.MaxInflightOperations));
         services.AddSingleton<OperationRunner>();
-        services.AddSingleton<IIdGenerator, RandomIdGenerator>();
+        services.AddSingleton(logLevel);
+        services.AddSingleton(ids ?? new RandomIdGenerator());
         services.AddSingleton(sp => new OperationContext(
             topology, sp.GetRequiredService<IExecutor>(), sp.GetRequiredService<OperationRunner>(), options.Gluster, time,
             sp.GetRequiredService<IIdGenerator>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Aplo.Operations")));
@@ -90,7 +94,8 @@ public static class AploServer
         app.UseEndpoints(_ => { });
         app.Run(context => HeketiResults.Error(context, StatusCodes.Status404NotFound, "Invalid path or request"));
 
-        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations().MapDb().MapReconcile();
+        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations()
+            .MapDb().MapReconcile().MapTopology().MapLogging();
 
         app.Lifetime.ApplicationStopped.Register(() =>
         {
@@ -203,14 +208,4 @@ public static class AploServer
                 throw new ConfigException($"glusterfs.executor: '{options.Executor}' is not supported; use ssh or mock");
         }
     }
-
-    private static LogLevel LevelOf(string level) => level switch
-    {
-        "none" => LogLevel.None,
-        "critical" => LogLevel.Critical,
-        "error" => LogLevel.Error,
-        "warning" => LogLevel.Warning,
-        "debug" => LogLevel.Debug,
-        _ => LogLevel.Information,
-    };
 }

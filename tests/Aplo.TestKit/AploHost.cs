@@ -36,10 +36,13 @@ public sealed class AploHost : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The id source the server uses; null for random ids (a sequence makes output reproducible).</summary>
+    public IIdGenerator? Ids { get; private init; }
+
     public WebApplication App => app ?? throw new InvalidOperationException("Not started");
 
     public static async Task<AploHost> StartAsync(
-        Func<ServerOptions, ServerOptions>? configure = null, TimeProvider? time = null, long deviceSizeGiB = 500, CancellationToken cancellationToken = default)
+        Func<ServerOptions, ServerOptions>? configure = null, TimeProvider? time = null, long deviceSizeGiB = 500, IIdGenerator? ids = null, CancellationToken cancellationToken = default)
     {
         var directory = Path.Combine(Path.GetTempPath(), "aplo-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -55,7 +58,7 @@ public sealed class AploHost : IAsyncDisposable
             LogLevel = "none",
         };
         options = configure?.Invoke(options) ?? options;
-        var host = new AploHost(directory, options, new SimulatedExecutor(deviceSizeGiB * 1024 * 1024), time ?? TimeProvider.System);
+        var host = new AploHost(directory, options, new SimulatedExecutor(deviceSizeGiB * 1024 * 1024), time ?? TimeProvider.System) { Ids = ids };
         await host.BootAsync(cancellationToken);
         return host;
     }
@@ -99,7 +102,7 @@ public sealed class AploHost : IAsyncDisposable
         // A restart keeps the store but not the simulated nodes' memory; the server seeds a fresh one from the store,
         // so give it one built the same way the mock executor is.
         Executor = new SimulatedExecutor(Executor.DeviceSizeKiB);
-        app = await AploServer.BuildAsync(Options, cancellationToken, Executor, Time);
+        app = await AploServer.BuildAsync(Options, cancellationToken, Executor, Time, Ids);
         var topology = app.Services.GetService(typeof(Aplo.Core.Topology.TopologyManager)) as Aplo.Core.Topology.TopologyManager;
         topology!.Read(m =>
         {

@@ -15,6 +15,7 @@ public sealed class TopologyManager
     private readonly ITopologyStore store;
     private TopologyModel model;
     private volatile bool faulted;
+    private long version;
 
     private TopologyManager(ITopologyStore store, TopologyModel model)
     {
@@ -27,6 +28,12 @@ public sealed class TopologyManager
         var model = await store.LoadAsync(cancellationToken);
         return new TopologyManager(store, model);
     }
+
+    /// <summary>
+    /// Grows with every change applied to the model (and when it is reloaded). Read inside <see cref="Read{T}"/>
+    /// it names the state the read saw, so a reader may cache what it built from that state.
+    /// </summary>
+    public long Version => Volatile.Read(ref version);
 
     /// <summary>Runs <paramref name="read"/> against a consistent view of the model.</summary>
     public T Read<T>(Func<TopologyModel, T> read)
@@ -61,6 +68,7 @@ public sealed class TopologyManager
             }
 
             model.Apply(changes);
+            Interlocked.Increment(ref version);
             commit = store.CommitAsync(changes, CancellationToken.None);
         }
 
@@ -103,6 +111,7 @@ public sealed class TopologyManager
             lock (gate)
             {
                 model = fresh;
+                Interlocked.Increment(ref version);
             }
 
             faulted = false;

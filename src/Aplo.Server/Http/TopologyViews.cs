@@ -49,13 +49,14 @@ public static class TopologyViews
         Size = b.SizeKiB,
     };
 
-    public static VolumeInfoResponse Volume(TopologyModel model, Volume v)
+    /// <summary>The storage hostnames a volume of the cluster is mounted from: every visible node's.</summary>
+    public static List<string> MountHosts(TopologyModel model, string clusterId) =>
+        [.. model.NodeIdsOf(clusterId).Select(id => model.Nodes[id]).Where(n => n.PendingOperationId is null).Select(n => n.StorageHostname)];
+
+    /// <summary>A volume's view; <paramref name="hosts"/> (from <see cref="MountHosts"/>) saves recomputing them per volume.</summary>
+    public static VolumeInfoResponse Volume(TopologyModel model, Volume v, IReadOnlyList<string>? hosts = null)
     {
-        var hosts = model.NodeIdsOf(v.ClusterId)
-            .Select(id => model.Nodes[id])
-            .Where(n => n.PendingOperationId is null)
-            .Select(n => n.StorageHostname)
-            .ToList();
+        hosts ??= MountHosts(model, v.ClusterId);
         var requested = v.Requested;
         return new VolumeInfoResponse
         {
