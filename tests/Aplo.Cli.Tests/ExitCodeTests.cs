@@ -91,10 +91,24 @@ public sealed class ExitCodeTests : IAsyncLifetime
     [Fact]
     public async Task RoutesTheServerLacks_SaySo()
     {
-        // /db/* is not served on this branch: the error names the route instead of a bare "Invalid path".
-        var result = await cli.RunAsync("db", "dump");
+        // Heketi's examine route is not served (GET /reconcile is Aplo's): the error names the route instead of
+        // a bare "Invalid path".
+        var result = await cli.RunAsync("server", "state", "examine", "gluster");
         Assert.Equal(ExitCodes.NotFound, result.Code);
-        Assert.Contains("this server does not serve GET /db/dump", result.Err, StringComparison.Ordinal);
+        Assert.Contains("this server does not serve GET /internal/state/examine/gluster", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DbDumpAndCheck_PrintTheServersJson()
+    {
+        using var dump = System.Text.Json.JsonDocument.Parse(await cli.OkAsync("db", "dump"));
+        foreach (var key in new[] { "clusterentries", "nodeentries", "deviceentries", "volumeentries", "brickentries" })
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Object, dump.RootElement.GetProperty(key).ValueKind);
+        }
+
+        using var check = System.Text.Json.JsonDocument.Parse(await cli.OkAsync("db", "check"));
+        Assert.Equal(0, check.RootElement.GetProperty("totalinconsistencies").GetInt32());
     }
 
     [Fact]
