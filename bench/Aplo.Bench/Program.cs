@@ -12,6 +12,8 @@ if (name is "api" or "all")
 if (name is "alloc" or "all")
 {
     AllocatorUtilization.Run(quick, Console.Out);
+    Console.Out.WriteLine();
+    AllocatorOptimum.Run(quick, Console.Out);
 }
 
 if (name is "topology" or "all")
