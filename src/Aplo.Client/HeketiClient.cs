@@ -25,7 +25,10 @@ public sealed class HeketiClient(HttpClient http, string user, string key, TimeP
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("bearer", HeketiToken.Create(user, key, method.Method, path, clock.GetUtcNow()));
+        // The qsh covers the path only, never the query string, as Heketi signs and checks it.
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        var signed = query < 0 ? path : path[..query];
+        request.Headers.Authorization = new AuthenticationHeaderValue("bearer", HeketiToken.Create(user, key, method.Method, signed, clock.GetUtcNow()));
         if (LongPoll is { } wait && path.StartsWith("/queue/", StringComparison.Ordinal))
         {
             request.Headers.TryAddWithoutValidation("Prefer", $"wait={(int)wait.TotalSeconds}");

@@ -41,7 +41,7 @@ public sealed class BrickTests
         Assert.Equal(
             [
                 "mkdir -p '/var/lib/heketi/mounts/vg_8f3e2b1a/brick_c0ffee42'",
-                "lvm lvcreate -qq --autobackup=n --poolmetadatasize 8192K --chunksize 256K --size 1048576K"
+                "lvm lvcreate -qq --autobackup=n --poolmetadataspare n --poolmetadatasize 8192K --chunksize 256K --size 1048576K"
                     + " --thin 'vg_8f3e2b1a/tp_c0ffee42' --virtualsize 1048576K --name 'brick_c0ffee42'",
                 "mkfs.xfs -i size=512 -n size=8192 '/dev/mapper/vg_8f3e2b1a-brick_c0ffee42'",
                 FstabAdd,

@@ -1,4 +1,5 @@
 using Aplo.Client;
+using Aplo.Core.Execution;
 using Aplo.Core.Operations;
 using Aplo.Executors.Simulated;
 using Aplo.Server;
@@ -16,14 +17,16 @@ public sealed class AploHost : IAsyncDisposable
     public const string AdminKey = "admin-secret";
     public const string UserKey = "user-secret";
 
+    private readonly Func<SimulatedExecutor, IExecutor>? wrap;
     private WebApplication? app;
 
-    private AploHost(string directory, ServerOptions options, SimulatedExecutor executor, TimeProvider time)
+    private AploHost(string directory, ServerOptions options, SimulatedExecutor executor, TimeProvider time, Func<SimulatedExecutor, IExecutor>? wrap)
     {
         Directory = directory;
         Options = options;
         Executor = executor;
         Time = time;
+        this.wrap = wrap;
     }
 
     public string Directory { get; }
@@ -41,8 +44,18 @@ public sealed class AploHost : IAsyncDisposable
 
     public WebApplication App => app ?? throw new InvalidOperationException("Not started");
 
+    /// <summary>
+    /// Starts a server. <paramref name="wrapExecutor"/>, if given, is what the server runs its node commands
+    /// through, around the simulated nodes (a FaultInjectingExecutor, say); <see cref="Executor"/> stays the
+    /// simulated nodes themselves.
+    /// </summary>
     public static async Task<AploHost> StartAsync(
-        Func<ServerOptions, ServerOptions>? configure = null, TimeProvider? time = null, long deviceSizeGiB = 500, IIdGenerator? ids = null, CancellationToken cancellationToken = default)
+        Func<ServerOptions, ServerOptions>? configure = null,
+        TimeProvider? time = null,
+        long deviceSizeGiB = 500,
+        IIdGenerator? ids = null,
+        Func<SimulatedExecutor, IExecutor>? wrapExecutor = null,
+        CancellationToken cancellationToken = default)
     {
         var directory = Path.Combine(Path.GetTempPath(), "aplo-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -58,7 +71,7 @@ public sealed class AploHost : IAsyncDisposable
             LogLevel = "none",
         };
         options = configure?.Invoke(options) ?? options;
-        var host = new AploHost(directory, options, new SimulatedExecutor(deviceSizeGiB * 1024 * 1024), time ?? TimeProvider.System) { Ids = ids };
+        var host = new AploHost(directory, options, new SimulatedExecutor(deviceSizeGiB * 1024 * 1024), time ?? TimeProvider.System, wrapExecutor) { Ids = ids };
         await host.BootAsync(cancellationToken);
         return host;
     }
@@ -102,7 +115,7 @@ public sealed class AploHost : IAsyncDisposable
         // A restart keeps the store but not the simulated nodes' memory; the server seeds a fresh one from the store,
         // so give it one built the same way the mock executor is.
         Executor = new SimulatedExecutor(Executor.DeviceSizeKiB);
-        app = await AploServer.BuildAsync(Options, cancellationToken, Executor, Time, Ids);
+        app = await AploServer.BuildAsync(Options, cancellationToken, wrap?.Invoke(Executor) ?? Executor, Time, Ids);
         var topology = app.Services.GetService(typeof(Aplo.Core.Topology.TopologyManager)) as Aplo.Core.Topology.TopologyManager;
         topology!.Read(m =>
         {

@@ -53,9 +53,36 @@ public sealed class DeviceService(OperationContext context)
             catch (ExecutorException)
             {
                 // The setup may have made the volume group even though it reported a failure (a lost reply).
-                await UndoSetupAsync(host, device, CancellationToken.None);
+                string? undoError = null;
+                try
+                {
+                    await UndoSetupAsync(host, device, CancellationToken.None);
+                }
+                catch (ExecutorException undo)
+                {
+                    undoError = undo.Message;
+                }
+
+                // A volume group that could not be torn down keeps its records, marked failed, for the cleaner;
+                // forgetting the device would leave the group behind with nothing pointing at it.
                 await context.Topology.WriteAsync(
-                    (_, changes) => changes.Delete(EntityKind.Device, device.Id).Delete(EntityKind.Operation, opId), CancellationToken.None);
+                    (model, changes) =>
+                    {
+                        if (undoError is null)
+                        {
+                            changes.Delete(EntityKind.Device, device.Id).Delete(EntityKind.Operation, opId);
+                        }
+                        else
+                        {
+                            changes.Put(model.Operations[opId] with { Status = "failed" });
+                        }
+                    },
+                    CancellationToken.None);
+                if (undoError is not null)
+                {
+                    Log.RollbackIncomplete(context.Logger, opId, undoError);
+                }
+
                 throw;
             }
 

@@ -130,8 +130,9 @@ public static class DriftFinder
         {
             volumesChecked = CompareVolumes(model, clusterId, volumes, drift, ref pendingSkipped);
         }
-        else if (model.NodeIdsOf(clusterId).Count > 0)
+        else if (model.NodeIdsOf(clusterId).Any(id => model.Nodes[id].PendingOperationId is null))
         {
+            // Only nodes that are not pending are asked; with none of those, nobody failed to answer.
             drift.Add(new Drift(DriftKind.NodeUnreachable, clusterId, null, null, null, "gluster", "No node of the cluster answered gluster volume info; volumes were not compared"));
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Aplo.Core.Execution;
 
 namespace Aplo.Executors.Testing;
 
@@ -31,9 +32,16 @@ public sealed partial record FaultPlan(FaultAction Action, string Method, string
             throw new FormatException($"{Variable}='{text}': expected kill|fail:<Method>[@host][#n][:before|:after]");
         }
 
+        // A misspelt method would never fire, and a crash test would pass without its crash.
+        var method = match.Groups["method"].Value;
+        if (!Methods.Contains(method))
+        {
+            throw new FormatException($"{Variable}='{text}': {method} is not an executor method; one of {string.Join(", ", Methods.Order(StringComparer.Ordinal))}");
+        }
+
         return new FaultPlan(
             match.Groups["action"].Value == "kill" ? FaultAction.Kill : FaultAction.Fail,
-            match.Groups["method"].Value,
+            method,
             match.Groups["host"].Success ? match.Groups["host"].Value : null,
             match.Groups["n"].Success ? int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture) : 1,
             match.Groups["phase"].Value == "after");
@@ -42,6 +50,11 @@ public sealed partial record FaultPlan(FaultAction Action, string Method, string
     public override string ToString() =>
         $"{(Action == FaultAction.Kill ? "kill" : "fail")}:{Method}{(Host is null ? string.Empty : "@" + Host)}#{Call}:{(After ? "after" : "before")}";
 
-    [GeneratedRegex(@"\A(?<action>kill|fail):(?<method>[A-Za-z]+)(@(?<host>[A-Za-z0-9.:-]+))?(#(?<n>[1-9][0-9]{0,3}))?(:(?<phase>before|after))?\z")]
+    /// <summary>The executor's methods without their Async suffix: the names a plan may use.</summary>
+    public static IReadOnlySet<string> Methods { get; } =
+        typeof(IExecutor).GetMethods().Select(m => m.Name.EndsWith("Async", StringComparison.Ordinal) ? m.Name[..^"Async".Length] : m.Name).ToHashSet(StringComparer.Ordinal);
+
+    // The host is matched lazily: an IPv6 address has colons, and "@node1:after" must leave ":after" to the phase.
+    [GeneratedRegex(@"\A(?<action>kill|fail):(?<method>[A-Za-z]+)(@(?<host>[A-Za-z0-9.:-]+?))?(#(?<n>[1-9][0-9]{0,3}))?(:(?<phase>before|after))?\z")]
     private static partial Regex Spec();
 }
