@@ -135,8 +135,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private async Task WaitReadyAsync(CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (process.HasExited)
             {
