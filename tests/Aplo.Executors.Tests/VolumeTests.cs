@@ -232,4 +232,45 @@ public sealed class VolumeTests
         Assert.Equal(2, bricks.Count);
         Assert.Equal($"{Cli} volume heal 'vol_arb' info --xml", transport.Commands[0]);
     }
+
+    [Fact]
+    public async Task ReplaceBrick_QuotesBothBricks_AndCommitsForce()
+    {
+        var transport = new FakeTransport();
+        var executor = new GlusterExecutor(transport, ExecutorSettings.Default);
+        var old = new BrickAddress("10.0.0.1", "/var/lib/heketi/mounts/vg_d1/brick_b1/brick");
+        var replacement = new BrickAddress("10.0.0.1", "/var/lib/heketi/mounts/vg_d9/brick_b9/brick");
+
+        await executor.VolumeReplaceBrickAsync(Host, "vol_2f9a", old, replacement, Ct);
+
+        Assert.Equal(
+            [$"{Cli} volume replace-brick 'vol_2f9a' {B(1)} '10.0.0.1:/var/lib/heketi/mounts/vg_d9/brick_b9/brick' commit force"],
+            transport.Commands);
+    }
+
+    [Fact]
+    public async Task ReplaceBrick_GlusterRefuses_ThrowsWithItsWords()
+    {
+        var transport = new FakeTransport().OnFail("replace-brick", "volume replace-brick: failed: brick: 10.0.0.1:/x does not exist in volume: vol1");
+        var executor = new GlusterExecutor(transport, ExecutorSettings.Default);
+
+        var error = await Assert.ThrowsAsync<ExecutorException>(() =>
+            executor.VolumeReplaceBrickAsync(Host, "vol1", new BrickAddress("10.0.0.1", "/x"), new BrickAddress("10.0.0.2", "/y"), Ct));
+
+        Assert.Contains("does not exist in volume: vol1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("vol1; reboot", "/var/lib/heketi/mounts/vg_d1/brick_b1/brick")]
+    [InlineData("vol1", "/var/lib/heketi/mounts/vg_d1/brick_b1/brick'$(reboot)'")]
+    public async Task ReplaceBrick_ValuesThatCannotGoInACommand_AreRefusedBeforeAnythingRuns(string volume, string path)
+    {
+        var transport = new FakeTransport();
+        var executor = new GlusterExecutor(transport, ExecutorSettings.Default);
+
+        await Assert.ThrowsAsync<ExecutorException>(() =>
+            executor.VolumeReplaceBrickAsync(Host, volume, new BrickAddress("10.0.0.1", path), new BrickAddress("10.0.0.2", "/y/brick"), Ct));
+
+        Assert.Empty(transport.Commands);
+    }
 }

@@ -40,6 +40,15 @@ public interface IExecutor
     /// <summary>The bricks of a Gluster volume as <c>host:path</c>, or null if Gluster has no such volume.</summary>
     Task<IReadOnlyList<string>?> VolumeBricksAsync(string host, string volumeName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Moves one brick of a volume to a new brick (<c>replace-brick … commit force</c>); Gluster then heals the
+    /// new brick from the rest of its set.
+    /// </summary>
+    Task VolumeReplaceBrickAsync(string host, string volumeName, BrickAddress oldBrick, BrickAddress newBrick, CancellationToken cancellationToken);
+
+    /// <summary>Pending heal entries per brick of a replicated or dispersed volume.</summary>
+    Task<IReadOnlyList<GlusterHealBrick>> HealInfoAsync(string host, string volumeName, CancellationToken cancellationToken);
+
     /// <summary>Stops and deletes the Gluster volume.</summary>
     Task VolumeDestroyAsync(string host, string volumeName, CancellationToken cancellationToken);
 

@@ -20,3 +20,13 @@ public sealed record LogicalVolumeReport(string VolumeGroup, string Name, long S
 
 /// <summary>A Gluster volume as <c>gluster volume info</c> reports it; bricks as <c>host:path</c>.</summary>
 public sealed record GlusterVolumeReport(string Name, bool Started, IReadOnlyList<string> Bricks);
+
+/// <summary>
+/// One brick of <c>gluster volume heal &lt;v&gt; info</c>: its <c>host:path</c>, whether it answered
+/// (<see cref="Status"/> is <c>Connected</c>) and how many entries wait to be healed from it. A null
+/// <see cref="NumberOfEntries"/> is Gluster's <c>-</c>: the brick could not be asked.
+/// </summary>
+public sealed record GlusterHealBrick(string HostUuid, string Name, string Status, long? NumberOfEntries)
+{
+    public bool Connected => Status == "Connected";
+}

@@ -77,6 +77,13 @@ public static class GlusterCommands
     public static string HealInfoXml(ExecutorSettings settings, string volumeName) =>
         $"{Cli(settings)} volume heal {Q(CommandArgs.VolumeName(volumeName))} info --xml";
 
+    /// <summary>
+    /// Swaps one brick for another; <c>commit force</c> is the only form current Gluster accepts, and the new
+    /// brick is then healed from the rest of its set.
+    /// </summary>
+    public static string ReplaceBrick(ExecutorSettings settings, string volumeName, BrickAddress oldBrick, BrickAddress newBrick) =>
+        $"{Cli(settings)} volume replace-brick {Q(CommandArgs.VolumeName(volumeName))} {Bricks([oldBrick])} {Bricks([newBrick])} commit force";
+
     public static string PeerProbe(ExecutorSettings settings, string host) => $"{Cli(settings)} peer probe {Q(CommandArgs.Host(host))}";
 
     public static string PeerDetach(ExecutorSettings settings, string host) => $"{Cli(settings)} peer detach {Q(CommandArgs.Host(host))}";

@@ -321,6 +321,13 @@ public sealed class GlusterExecutor : IExecutor
                 FilesystemCommands.ParseMountPoints(mounts.StdOut, settings.MountRoot));
         }, cancellationToken);
 
+    public Task VolumeReplaceBrickAsync(string host, string volumeName, BrickAddress oldBrick, BrickAddress newBrick, CancellationToken cancellationToken) =>
+        OnHostAsync(host, async ct =>
+        {
+            await RequireAsync(host, GlusterCommands.ReplaceBrick(settings, volumeName, oldBrick, newBrick), settings.GlusterCommandTimeout, ct);
+            return true;
+        }, cancellationToken);
+
     /// <summary>Pending heal entries per reachable brick of a replicated or dispersed volume.</summary>
     public Task<IReadOnlyList<GlusterHealBrick>> HealInfoAsync(string host, string volumeName, CancellationToken cancellationToken) =>
         OnHostAsync(host, async ct =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Aplo.Core.Execution;
 using Aplo.Core.Topology;
 
@@ -27,6 +28,9 @@ public sealed class SimulatedExecutor : IExecutor
 
     /// <summary>Hosts whose glusterd is down: every command to them fails.</summary>
     public ISet<string> DownHosts { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Heal entries to report per brick (<c>host:path</c>), for tests of the heal check.</summary>
+    public ConcurrentDictionary<string, long> HealEntries { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Awaited before every command with the method name and host: the injection point for tests that hold an
@@ -73,10 +77,12 @@ public sealed class SimulatedExecutor : IExecutor
             }
 
             // Gluster knows a volume once its create finished, and an expansion's bricks once it finished; a delete
-            // in progress may or may not have reached Gluster, so it is taken as still there.
+            // in progress may or may not have reached Gluster, so it is taken as still there. A brick being moved is
+            // taken as not yet replaced: the new brick (pending) is not in the volume, the old one still is, and an
+            // old brick already swapped out (pending) is not.
             bool Done(string? op, params OperationType[] stillThere) =>
                 op is null || (model.Operations.TryGetValue(op, out var o) && stillThere.Contains(o.Type));
-            foreach (var v in model.Volumes.Values.Where(v => Done(v.PendingOperationId, OperationType.VolumeDelete, OperationType.VolumeExpand)))
+            foreach (var v in model.Volumes.Values.Where(v => Done(v.PendingOperationId, OperationType.VolumeDelete, OperationType.VolumeExpand, OperationType.BrickEvict)))
             {
                 var bricks = model.BrickIdsOf(v.Id).Select(b => model.Bricks[b]).Where(b => Done(b.PendingOperationId, OperationType.VolumeDelete))
                     .Select(b => new BrickAddress(model.Nodes[b.NodeId].StorageHostname, b.Path).ToString()).ToList();
@@ -207,6 +213,47 @@ public sealed class SimulatedExecutor : IExecutor
 
     public Task<IReadOnlyList<string>?> VolumeBricksAsync(string host, string volumeName, CancellationToken cancellationToken) =>
         Run<IReadOnlyList<string>?>(nameof(VolumeBricksAsync), host, _ => volumes.TryGetValue(volumeName, out var v) ? [.. v.Bricks] : null);
+
+    public Task VolumeReplaceBrickAsync(string host, string volumeName, BrickAddress oldBrick, BrickAddress newBrick, CancellationToken cancellationToken) =>
+        Run(nameof(VolumeReplaceBrickAsync), host, _ =>
+        {
+            if (!volumes.TryGetValue(volumeName, out var v))
+            {
+                throw new ExecutorException(host, $"volume replace-brick: failed: Volume {volumeName} does not exist");
+            }
+
+            var at = v.Bricks.IndexOf(oldBrick.ToString());
+            if (at < 0)
+            {
+                throw new ExecutorException(host, $"volume replace-brick: failed: brick: {oldBrick} does not exist in volume: {volumeName}");
+            }
+
+            if (brickIndex.Contains(newBrick.ToString()))
+            {
+                throw new ExecutorException(host, $"volume replace-brick: failed: {newBrick.Path} is already part of a volume");
+            }
+
+            v.Bricks[at] = newBrick.ToString();
+            brickIndex.Remove(oldBrick.ToString());
+            brickIndex.Add(newBrick.ToString());
+        });
+
+    /// <summary>
+    /// Every brick Connected with the entries <see cref="HealEntries"/> gives it (0 by default); a brick on a host
+    /// in <see cref="DownHosts"/> is reported as Gluster reports one it cannot reach.
+    /// </summary>
+    public Task<IReadOnlyList<GlusterHealBrick>> HealInfoAsync(string host, string volumeName, CancellationToken cancellationToken) =>
+        Run<IReadOnlyList<GlusterHealBrick>>(nameof(HealInfoAsync), host, _ =>
+        {
+            if (!volumes.TryGetValue(volumeName, out var v))
+            {
+                throw new ExecutorException(host, $"gluster failed: opRet=-1 opErrno=0 opErrstr=Volume {volumeName} does not exist");
+            }
+
+            return [.. v.Bricks.Select(b => DownHosts.Contains(b[..b.IndexOf(':', StringComparison.Ordinal)])
+                ? new GlusterHealBrick(string.Empty, b, "Transport endpoint is not connected", null)
+                : new GlusterHealBrick(string.Empty, b, "Connected", HealEntries.GetValueOrDefault(b)))];
+        });
 
     public Task VolumeDestroyAsync(string host, string volumeName, CancellationToken cancellationToken) =>
         Run(nameof(VolumeDestroyAsync), host, _ =>

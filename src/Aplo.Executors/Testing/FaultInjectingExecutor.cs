@@ -48,6 +48,12 @@ public sealed class FaultInjectingExecutor(IExecutor inner, FaultPlan plan, Acti
     public Task<IReadOnlyList<string>?> VolumeBricksAsync(string host, string volumeName, CancellationToken cancellationToken) =>
         Around("VolumeBricks", host, () => inner.VolumeBricksAsync(host, volumeName, cancellationToken));
 
+    public Task VolumeReplaceBrickAsync(string host, string volumeName, BrickAddress oldBrick, BrickAddress newBrick, CancellationToken cancellationToken) =>
+        Around("VolumeReplaceBrick", host, () => inner.VolumeReplaceBrickAsync(host, volumeName, oldBrick, newBrick, cancellationToken));
+
+    public Task<IReadOnlyList<GlusterHealBrick>> HealInfoAsync(string host, string volumeName, CancellationToken cancellationToken) =>
+        Around("HealInfo", host, () => inner.HealInfoAsync(host, volumeName, cancellationToken));
+
     public Task VolumeDestroyAsync(string host, string volumeName, CancellationToken cancellationToken) =>
         Around("VolumeDestroy", host, () => inner.VolumeDestroyAsync(host, volumeName, cancellationToken));
 

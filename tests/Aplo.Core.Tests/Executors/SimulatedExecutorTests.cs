@@ -241,4 +241,29 @@ public sealed class SimulatedExecutorTests
 
     private static VolumeRequest Volume(string name, params BrickAddress[] bricks) =>
         new(name, Durability.Distribute, bricks, []);
+    [Fact]
+    public async Task ReplaceBrick_SwapsTheBrickInPlace_AndRefusesABrickTheVolumeDoesNotHave()
+    {
+        var bricks = new[] { new BrickAddress("10.0.0.1", "/b/1"), new BrickAddress("10.0.0.2", "/b/2") };
+        await executor.VolumeCreateAsync(Host, new VolumeRequest("v", new Durability(DurabilityType.Replicate, 2, 0, 0, false), bricks, []), Ct);
+
+        await executor.VolumeReplaceBrickAsync(Host, "v", bricks[0], new BrickAddress("10.0.0.3", "/b/3"), Ct);
+
+        Assert.Equal(["10.0.0.3:/b/3", "10.0.0.2:/b/2"], executor.Volumes["v"]);
+        var ex = await Assert.ThrowsAsync<ExecutorException>(() => executor.VolumeReplaceBrickAsync(Host, "v", bricks[0], new BrickAddress("10.0.0.4", "/b/4"), Ct));
+        Assert.Contains("does not exist in volume", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealInfo_ReportsEntriesSet_AndBricksOfDownHostsAsUnreachable()
+    {
+        var bricks = new[] { new BrickAddress("10.0.0.1", "/b/1"), new BrickAddress("10.0.0.2", "/b/2"), new BrickAddress("10.0.0.3", "/b/3") };
+        await executor.VolumeCreateAsync(Host, new VolumeRequest("v", new Durability(DurabilityType.Replicate, 3, 0, 0, false), bricks, []), Ct);
+        executor.HealEntries["10.0.0.1:/b/1"] = 4;
+        executor.DownHosts.Add("10.0.0.3");
+
+        var heal = await executor.HealInfoAsync(Host, "v", Ct);
+
+        Assert.Equal([(true, (long?)4), (true, 0), (false, null)], heal.Select(h => (h.Connected, h.NumberOfEntries)));
+    }
 }
