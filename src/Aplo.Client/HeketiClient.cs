@@ -73,6 +73,21 @@ public sealed class HeketiClient(HttpClient http, string user, string key, TimeP
     public Task VolumeDeleteAsync(string id, CancellationToken ct) =>
         AsyncAsync<object>(HttpMethod.Delete, "/volumes/" + id, null, null, ct);
 
+    /// <summary>Sets a node's state; <c>failed</c> moves its bricks to other nodes first.</summary>
+    public Task NodeStateAsync(string id, string state, CancellationToken ct, string? healCheck = null) =>
+        AsyncAsync<object>(HttpMethod.Post, $"/nodes/{id}/state", Json(new StateRequest { State = state, HealCheck = healCheck }, HeketiJsonContext.Default.StateRequest), null, ct);
+
+    /// <summary>Sets a device's state; <c>failed</c> moves its bricks to other devices first.</summary>
+    public Task DeviceStateAsync(string id, string state, CancellationToken ct, string? healCheck = null) =>
+        AsyncAsync<object>(HttpMethod.Post, $"/devices/{id}/state", Json(new StateRequest { State = state, HealCheck = healCheck }, HeketiJsonContext.Default.StateRequest), null, ct);
+
+    public Task DeviceDeleteAsync(string id, CancellationToken ct) =>
+        AsyncAsync<object>(HttpMethod.Delete, "/devices/" + id, null, null, ct);
+
+    /// <summary>Moves one brick to another device that keeps its set's rules.</summary>
+    public Task BrickEvictAsync(string id, CancellationToken ct, string? healCheck = null) =>
+        AsyncAsync<object>(HttpMethod.Post, "/bricks/to-evict/" + id, healCheck is null ? null : Json(new BrickEvictRequest { HealCheck = healCheck }, HeketiJsonContext.Default.BrickEvictRequest), null, ct);
+
     /// <summary>Polls <paramref name="location"/> (a /queue path) until the operation ends; returns the final response.</summary>
     public async Task<HttpResponseMessage> WaitAsync(string location, CancellationToken ct)
     {

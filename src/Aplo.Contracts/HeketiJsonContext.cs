@@ -15,6 +15,7 @@ namespace Aplo.Contracts;
 [JsonSerializable(typeof(NodeAddRequest))]
 [JsonSerializable(typeof(NodeInfoResponse))]
 [JsonSerializable(typeof(StateRequest))]
+[JsonSerializable(typeof(BrickEvictRequest))]
 [JsonSerializable(typeof(TagsChangeRequest))]
 [JsonSerializable(typeof(DeviceAddRequest))]
 [JsonSerializable(typeof(DeviceDeleteRequest))]

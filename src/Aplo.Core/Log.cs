@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(1010, LogLevel.Warning, "Reconcile could not repair {DriftKind} {Subject}: {Reason}")]
     public static partial void DriftRepairFailed(ILogger logger, string driftKind, string subject, string reason);
+
+    [LoggerMessage(1011, LogLevel.Information, "Brick {OldBrickId} of volume {VolumeName} moved to brick {NewBrickId}")]
+    public static partial void BrickEvicted(ILogger logger, string oldBrickId, string newBrickId, string volumeName);
+
+    [LoggerMessage(1012, LogLevel.Information, "{What} {Id} removed: its bricks are on other devices and it is marked failed")]
+    public static partial void Removed(ILogger logger, string what, string id);
 }

@@ -71,6 +71,7 @@ public static class AploServer
         services.AddSingleton<NodeService>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<VolumeService>();
+        services.AddSingleton<BrickEvictionService>();
         services.AddSingleton<RecoveryService>();
         services.AddSingleton<ReconcileService>();
         services.AddHostedService<RecoveryHostedService>();
@@ -94,7 +95,7 @@ public static class AploServer
         app.UseEndpoints(_ => { });
         app.Run(context => HeketiResults.Error(context, StatusCodes.Status404NotFound, "Invalid path or request"));
 
-        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapVolumes().MapQueue().MapOperations()
+        app.MapHello().MapMetrics().MapClusters().MapNodes().MapDevices().MapBricks().MapVolumes().MapQueue().MapOperations()
             .MapDb().MapReconcile().MapTopology().MapLogging();
 
         app.Lifetime.ApplicationStopped.Register(() =>

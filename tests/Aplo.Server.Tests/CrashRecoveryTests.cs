@@ -116,6 +116,88 @@ public sealed class CrashRecoveryTests : ApiTestBase
         Assert.Single((await admin.NodeInfoAsync(built.Nodes[0].Id, Ct)).Devices);
     }
 
+    [Fact]
+    public async Task EvictInterruptedBeforeReplaceBrick_IsRolledBack()
+    {
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 2, Ct);
+        var volume = await Admin.VolumeCreateAsync(new VolumeCreateRequest { Size = 10, Durability = new() { Type = "replicate", Replicate = new() { Replica = 3 } } }, Ct);
+        var before = await DevicesUsedAsync(Admin);
+        HoldAt("VolumeReplaceBrickAsync");
+        using var accepted = await SendAsync("POST", $"/bricks/to-evict/{volume.Bricks[0].Id}");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(4, Host.Executor.Calls["BrickCreateAsync"]);
+
+        await using var recovered = await CrashCopyAsync();
+
+        var admin = recovered.Admin();
+        Assert.Equal(volume.Bricks.Select(b => b.Id), (await admin.VolumeInfoAsync(volume.Id, Ct)).Bricks.Select(b => b.Id));
+        Assert.Equal(before, await DevicesUsedAsync(admin));
+        Assert.Equal(3, built.Nodes.Sum(n => recovered.Executor.ThinPools(n.Hostnames.Manage[0]).Count));
+        using (var done = await admin.WaitAsync(accepted.Headers.Location!.OriginalString, Ct))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, done.StatusCode);
+            Assert.Contains("the brick was not moved", await done.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // The volume is free again.
+        Assert.Equal(20, (await admin.VolumeExpandAsync(volume.Id, 10, Ct)).Size);
+    }
+
+    [Fact]
+    public async Task EvictInterruptedBeforeTheOldBrickIsDestroyed_IsCompleted()
+    {
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 2, Ct);
+        var volume = await Admin.VolumeCreateAsync(new VolumeCreateRequest { Size = 10, Durability = new() { Type = "replicate", Replicate = new() { Replica = 3 } } }, Ct);
+        var old = volume.Bricks[0];
+        HoldAt("BrickDestroyAsync");
+        using var accepted = await SendAsync("POST", $"/bricks/to-evict/{old.Id}");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        await using var recovered = await CrashCopyAsync();
+
+        var admin = recovered.Admin();
+        var after = await admin.VolumeInfoAsync(volume.Id, Ct);
+        Assert.DoesNotContain(after.Bricks, b => b.Id == old.Id);
+        Assert.Equal(3, after.Bricks.Count);
+        Assert.Equal(0, (await admin.DeviceInfoAsync(old.DeviceId, Ct)).Storage.Used);
+        Assert.Equal(3, built.Nodes.Sum(n => recovered.Executor.ThinPools(n.Hostnames.Manage[0]).Count));
+        Assert.Equal(after.Bricks.Count, recovered.Executor.Volumes[volume.Name].Count);
+        using var done = await admin.WaitAsync(accepted.Headers.Location!.OriginalString, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
+    }
+
+    [Fact]
+    public async Task DeviceRemoveInterrupted_TheDeviceStaysOffline_AndSaysWhatIsLeft()
+    {
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 2, Ct);
+        var volume = await Admin.VolumeCreateAsync(new VolumeCreateRequest { Size = 10, Durability = new() { Type = "replicate", Replicate = new() { Replica = 3 } } }, Ct);
+        var device = volume.Bricks[0].DeviceId;
+        await Admin.DeviceStateAsync(device, "offline", Ct);
+        HoldAt("VolumeReplaceBrickAsync");
+        using var accepted = await SendAsync("POST", $"/devices/{device}/state", """{"state":"failed"}""");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        await using var recovered = await CrashCopyAsync();
+
+        var admin = recovered.Admin();
+        var info = await admin.DeviceInfoAsync(device, Ct);
+        Assert.Equal("offline", info.State);
+        Assert.Single(info.Bricks);
+        Assert.Equal(3, built.Nodes.Sum(n => recovered.Executor.ThinPools(n.Hostnames.Manage[0]).Count));
+        using (var done = await admin.WaitAsync(accepted.Headers.Location!.OriginalString, Ct))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, done.StatusCode);
+            Assert.Contains("with 1 brick(s) still on it; set it failed again", await done.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // Asked again, the removal finishes.
+        await admin.DeviceStateAsync(device, "failed", Ct);
+        Assert.Empty((await admin.DeviceInfoAsync(device, Ct)).Bricks);
+    }
+
     public override async ValueTask DisposeAsync()
     {
         release.TrySetResult();

@@ -4,7 +4,6 @@ using Aplo.Client;
 using Aplo.Contracts;
 using Aplo.Core.Execution;
 using Aplo.Core.Topology;
-using Aplo.Executors.Testing;
 using Aplo.TestKit;
 
 namespace Aplo.Server.Tests;
@@ -14,27 +13,22 @@ namespace Aplo.Server.Tests;
 /// or run and lose its reply (a fault plan that fails after the call): either way a rolled-back operation must
 /// leave no thin pool, no Gluster volume and no charged space, and touch nothing that is not its own.
 /// </summary>
-public sealed class RollbackTests : IAsyncDisposable
+public sealed class RollbackTests : FaultableHostTests
 {
-    private AploHost host = null!;
-    private HeketiClient admin = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Create_ABrickCreateFails_EveryBrickIsDestroyed()
     {
         await StartAsync();
-        var built = await TopologyBuilder.BuildAsync(admin, 3, 1, 1, Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
         var creates = 0;
-        host.Executor.BeforeCommand = (m, h) =>
+        Host.Executor.BeforeCommand = (m, h) =>
             m == "BrickCreateAsync" && Interlocked.Increment(ref creates) == 2 ? throw new ExecutorException(h, "mkfs.xfs: cannot open device") : Task.CompletedTask;
 
-        var error = await Assert.ThrowsAsync<HeketiClientException>(() => admin.VolumeCreateAsync(Replica3(10), Ct));
+        var error = await Assert.ThrowsAsync<HeketiClientException>(() => Admin.VolumeCreateAsync(Replica3(10), Ct));
 
         Assert.Equal(HttpStatusCode.InternalServerError, error.Status);
         Assert.Contains("mkfs.xfs: cannot open device", error.Message, StringComparison.Ordinal);
-        Assert.Equal(3, host.Executor.Calls["BrickDestroyAsync"]);
+        Assert.Equal(3, Host.Executor.Calls["BrickDestroyAsync"]);
         await AssertNothingLeftAsync(built);
     }
 
@@ -42,9 +36,9 @@ public sealed class RollbackTests : IAsyncDisposable
     public async Task Create_BrickCreateReplyLost_ThatBrickIsDestroyedToo()
     {
         await StartAsync("fail:BrickCreate@node2.example:after");
-        var built = await TopologyBuilder.BuildAsync(admin, 3, 1, 1, Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
 
-        var error = await Assert.ThrowsAsync<HeketiClientException>(() => admin.VolumeCreateAsync(Replica3(10), Ct));
+        var error = await Assert.ThrowsAsync<HeketiClientException>(() => Admin.VolumeCreateAsync(Replica3(10), Ct));
 
         Assert.Contains("injected failure", error.Message, StringComparison.Ordinal);
         await AssertNothingLeftAsync(built);
@@ -54,11 +48,11 @@ public sealed class RollbackTests : IAsyncDisposable
     public async Task Create_VolumeCreateReplyLost_TheGlusterVolumeIsDestroyed()
     {
         await StartAsync("fail:VolumeCreate:after");
-        var built = await TopologyBuilder.BuildAsync(admin, 3, 1, 1, Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
 
-        await Assert.ThrowsAsync<HeketiClientException>(() => admin.VolumeCreateAsync(Replica3(10), Ct));
+        await Assert.ThrowsAsync<HeketiClientException>(() => Admin.VolumeCreateAsync(Replica3(10), Ct));
 
-        Assert.Equal(1, host.Executor.Calls["VolumeDestroyAsync"]);
+        Assert.Equal(1, Host.Executor.Calls["VolumeDestroyAsync"]);
         await AssertNothingLeftAsync(built);
     }
 
@@ -66,17 +60,17 @@ public sealed class RollbackTests : IAsyncDisposable
     public async Task Create_GlusterHasTheNameWithOtherBricks_ThatVolumeSurvives()
     {
         await StartAsync();
-        var built = await TopologyBuilder.BuildAsync(admin, 3, 1, 1, Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
         var storage = built.Nodes[0].Hostnames.Storage[0];
         var theirs = new BrickAddress(storage, "/srv/theirs/brick");
-        await host.Executor.VolumeCreateAsync(
+        await Host.Executor.VolumeCreateAsync(
             built.Nodes[0].Hostnames.Manage[0], new VolumeRequest("shared", new Durability(DurabilityType.None, 1, 0, 0, false), [theirs], []), Ct);
 
-        var error = await Assert.ThrowsAsync<HeketiClientException>(() => admin.VolumeCreateAsync(Replica3(10) with { Name = "shared" }, Ct));
+        var error = await Assert.ThrowsAsync<HeketiClientException>(() => Admin.VolumeCreateAsync(Replica3(10) with { Name = "shared" }, Ct));
 
         Assert.Contains("already exists", error.Message, StringComparison.Ordinal);
-        Assert.Equal([theirs.ToString()], host.Executor.Volumes["shared"]);
-        Assert.False(host.Executor.Calls.ContainsKey("VolumeDestroyAsync"));
+        Assert.Equal([theirs.ToString()], Host.Executor.Volumes["shared"]);
+        Assert.False(Host.Executor.Calls.ContainsKey("VolumeDestroyAsync"));
         await AssertNothingLeftAsync(built, glusterVolumes: 1);
     }
 
@@ -84,28 +78,28 @@ public sealed class RollbackTests : IAsyncDisposable
     public async Task Expand_AddBrickReplyLost_IsCompleted()
     {
         await StartAsync("fail:VolumeExpand:after");
-        await TopologyBuilder.BuildAsync(admin, 3, 1, 2, Ct);
-        var volume = await admin.VolumeCreateAsync(Replica3(10), Ct);
+        await TopologyBuilder.BuildAsync(Admin, 3, 1, 2, Ct);
+        var volume = await Admin.VolumeCreateAsync(Replica3(10), Ct);
 
-        var expanded = await admin.VolumeExpandAsync(volume.Id, 10, Ct);
+        var expanded = await Admin.VolumeExpandAsync(volume.Id, 10, Ct);
 
         Assert.Equal(20, expanded.Size);
         Assert.Equal(6, expanded.Bricks.Count);
-        Assert.Equal(6, host.Executor.Volumes[volume.Name].Count);
+        Assert.Equal(6, Host.Executor.Volumes[volume.Name].Count);
         Assert.Equal(0, await PendingCountAsync());
-        Assert.False(host.Executor.Calls.ContainsKey("BrickDestroyAsync"));
+        Assert.False(Host.Executor.Calls.ContainsKey("BrickDestroyAsync"));
     }
 
     [Fact]
     public async Task Expand_AddBrickFailsBeforeItRuns_NewBricksDestroyedAndSpaceFreed()
     {
         await StartAsync();
-        var built = await TopologyBuilder.BuildAsync(admin, 3, 1, 2, Ct);
-        var volume = await admin.VolumeCreateAsync(Replica3(10), Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 2, Ct);
+        var volume = await Admin.VolumeCreateAsync(Replica3(10), Ct);
         var before = await UsedAsync(built);
-        host.Executor.BeforeCommand = (m, h) => m == "VolumeExpandAsync" ? throw new ExecutorException(h, "volume add-brick: failed: staging failed") : Task.CompletedTask;
+        Host.Executor.BeforeCommand = (m, h) => m == "VolumeExpandAsync" ? throw new ExecutorException(h, "volume add-brick: failed: staging failed") : Task.CompletedTask;
 
-        var error = await Assert.ThrowsAsync<HeketiClientException>(() => admin.VolumeExpandAsync(volume.Id, 10, Ct));
+        var error = await Assert.ThrowsAsync<HeketiClientException>(() => Admin.VolumeExpandAsync(volume.Id, 10, Ct));
 
         Assert.Contains("staging failed", error.Message, StringComparison.Ordinal);
         await AssertExpansionUndoneAsync(built, volume, before);
@@ -116,11 +110,11 @@ public sealed class RollbackTests : IAsyncDisposable
     {
         // The create makes bricks 1-3; the expansion's first brick is made but its reply is lost.
         await StartAsync("fail:BrickCreate#4:after");
-        var built = await TopologyBuilder.BuildAsync(admin, 3, 1, 2, Ct);
-        var volume = await admin.VolumeCreateAsync(Replica3(10), Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 2, Ct);
+        var volume = await Admin.VolumeCreateAsync(Replica3(10), Ct);
         var before = await UsedAsync(built);
 
-        await Assert.ThrowsAsync<HeketiClientException>(() => admin.VolumeExpandAsync(volume.Id, 10, Ct));
+        await Assert.ThrowsAsync<HeketiClientException>(() => Admin.VolumeExpandAsync(volume.Id, 10, Ct));
 
         await AssertExpansionUndoneAsync(built, volume, before);
     }
@@ -129,11 +123,11 @@ public sealed class RollbackTests : IAsyncDisposable
     public async Task Expand_GlusterHasSomeOfTheNewBricks_OperationIsMarkedFailed_AndKeepsItsRecords()
     {
         await StartAsync();
-        var built = await TopologyBuilder.BuildAsync(admin, 3, 1, 2, Ct);
-        var volume = await admin.VolumeCreateAsync(Replica3(10), Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 2, Ct);
+        var volume = await Admin.VolumeCreateAsync(Replica3(10), Ct);
         var before = await UsedAsync(built);
-        var topology = (TopologyManager)host.App.Services.GetService(typeof(TopologyManager))!;
-        host.Executor.BeforeCommand = async (m, h) =>
+        var topology = (TopologyManager)Host.App.Services.GetService(typeof(TopologyManager))!;
+        Host.Executor.BeforeCommand = async (m, h) =>
         {
             if (m != "VolumeExpandAsync")
             {
@@ -141,23 +135,23 @@ public sealed class RollbackTests : IAsyncDisposable
             }
 
             // The add-brick got one new brick in before it failed.
-            host.Executor.BeforeCommand = null;
+            Host.Executor.BeforeCommand = null;
             var first = topology.Read(model =>
             {
                 var b = model.BrickIdsOf(volume.Id).Select(id => model.Bricks[id]).First(b => b.PendingOperationId is not null);
                 return new BrickAddress(model.Nodes[b.NodeId].StorageHostname, b.Path);
             });
-            await host.Executor.VolumeExpandAsync(h, new VolumeRequest(volume.Name, new Durability(DurabilityType.Replicate, 3, 0, 0, false), [first], []), Ct);
+            await Host.Executor.VolumeExpandAsync(h, new VolumeRequest(volume.Name, new Durability(DurabilityType.Replicate, 3, 0, 0, false), [first], []), Ct);
             throw new ExecutorException(h, "volume add-brick: failed: Commit failed on 10.1.2.2");
         };
 
-        await Assert.ThrowsAsync<HeketiClientException>(() => admin.VolumeExpandAsync(volume.Id, 10, Ct));
+        await Assert.ThrowsAsync<HeketiClientException>(() => Admin.VolumeExpandAsync(volume.Id, 10, Ct));
 
         using var summary = JsonDocument.Parse(await GetAsync("/operations"));
         Assert.Equal(1, summary.RootElement.GetProperty("failed").GetInt32());
-        Assert.Equal(4, host.Executor.Volumes[volume.Name].Count);
-        Assert.False(host.Executor.Calls.ContainsKey("BrickDestroyAsync"));
-        Assert.Equal(6, built.Nodes.Sum(n => host.Executor.ThinPools(n.Hostnames.Manage[0]).Count));
+        Assert.Equal(4, Host.Executor.Volumes[volume.Name].Count);
+        Assert.False(Host.Executor.Calls.ContainsKey("BrickDestroyAsync"));
+        Assert.Equal(6, built.Nodes.Sum(n => Host.Executor.ThinPools(n.Hostnames.Manage[0]).Count));
         Assert.True((await UsedAsync(built)).Sum() > before.Sum(), "the new bricks stay charged until the cleaner settles them");
     }
 
@@ -165,36 +159,36 @@ public sealed class RollbackTests : IAsyncDisposable
     public async Task DeviceAdd_SetupReplyLost_TheVolumeGroupIsTornDown()
     {
         await StartAsync("fail:DeviceSetup:after");
-        var built = await TopologyBuilder.BuildAsync(admin, 1, 1, 0, Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 1, 1, 0, Ct);
         var node = built.Nodes[0];
 
-        var error = await Assert.ThrowsAsync<HeketiClientException>(() => admin.DeviceAddAsync(new DeviceAddRequest { NodeId = node.Id, Name = "/dev/sdb" }, Ct));
+        var error = await Assert.ThrowsAsync<HeketiClientException>(() => Admin.DeviceAddAsync(new DeviceAddRequest { NodeId = node.Id, Name = "/dev/sdb" }, Ct));
 
         Assert.Equal(HttpStatusCode.InternalServerError, error.Status);
-        Assert.Empty((await admin.NodeInfoAsync(node.Id, Ct)).Devices);
-        Assert.Empty((await host.Executor.NodeInventoryAsync(node.Hostnames.Manage[0], Ct)).VolumeGroups);
-        Assert.Equal(1, host.Executor.Calls["DeviceTeardownAsync"]);
+        Assert.Empty((await Admin.NodeInfoAsync(node.Id, Ct)).Devices);
+        Assert.Empty((await Host.Executor.NodeInventoryAsync(node.Hostnames.Manage[0], Ct)).VolumeGroups);
+        Assert.Equal(1, Host.Executor.Calls["DeviceTeardownAsync"]);
         Assert.Equal(0, await PendingCountAsync());
 
         // The PV went too: the disk can be added again.
-        await admin.DeviceAddAsync(new DeviceAddRequest { NodeId = node.Id, Name = "/dev/sdb" }, Ct);
-        Assert.Single((await admin.NodeInfoAsync(node.Id, Ct)).Devices);
+        await Admin.DeviceAddAsync(new DeviceAddRequest { NodeId = node.Id, Name = "/dev/sdb" }, Ct);
+        Assert.Single((await Admin.NodeInfoAsync(node.Id, Ct)).Devices);
     }
 
     [Fact]
     public async Task DeviceAdd_SetupReplyLostAndTeardownFails_IsMarkedFailed_ThenTheCleanerTearsItDown()
     {
         await StartAsync("fail:DeviceSetup:after");
-        var built = await TopologyBuilder.BuildAsync(admin, 1, 1, 0, Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 1, 1, 0, Ct);
         var node = built.Nodes[0];
         var manage = node.Hostnames.Manage[0];
-        host.Executor.BeforeCommand = (m, h) => m == "DeviceTeardownAsync" ? throw new ExecutorException(h, "Can't remove volume group: device busy") : Task.CompletedTask;
+        Host.Executor.BeforeCommand = (m, h) => m == "DeviceTeardownAsync" ? throw new ExecutorException(h, "Can't remove volume group: device busy") : Task.CompletedTask;
 
-        using var accepted = await admin.SendAsync(
+        using var accepted = await Admin.SendAsync(
             HttpMethod.Post, "/devices", new StringContent($$"""{"name":"/dev/sdb","node":"{{node.Id}}"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var location = accepted.Headers.Location!.OriginalString;
-        using (var done = await admin.WaitAsync(location, Ct))
+        using (var done = await Admin.WaitAsync(location, Ct))
         {
             // The client is told why the add failed, not why the undo did.
             Assert.Equal(HttpStatusCode.InternalServerError, done.StatusCode);
@@ -206,94 +200,48 @@ public sealed class RollbackTests : IAsyncDisposable
             Assert.Equal(1, summary.RootElement.GetProperty("failed").GetInt32());
         }
 
-        Assert.Single((await host.Executor.NodeInventoryAsync(manage, Ct)).VolumeGroups);
+        Assert.Single((await Host.Executor.NodeInventoryAsync(manage, Ct)).VolumeGroups);
 
-        host.Executor.BeforeCommand = null;
+        Host.Executor.BeforeCommand = null;
         var opId = location["/queue/".Length..];
-        using var cleanup = await admin.SendAsync(
+        using var cleanup = await Admin.SendAsync(
             HttpMethod.Post, "/operations/pending/cleanup", new StringContent($$"""{"operations":["{{opId}}"]}""", System.Text.Encoding.UTF8, "application/json"), Ct);
-        using (var cleaned = await admin.WaitAsync(cleanup.Headers.Location!.OriginalString, Ct))
+        using (var cleaned = await Admin.WaitAsync(cleanup.Headers.Location!.OriginalString, Ct))
         {
             Assert.Equal(HttpStatusCode.NoContent, cleaned.StatusCode);
         }
 
         Assert.Equal(0, await PendingCountAsync());
-        Assert.Empty((await host.Executor.NodeInventoryAsync(manage, Ct)).VolumeGroups);
-        Assert.Empty((await admin.NodeInfoAsync(node.Id, Ct)).Devices);
+        Assert.Empty((await Host.Executor.NodeInventoryAsync(manage, Ct)).VolumeGroups);
+        Assert.Empty((await Admin.NodeInfoAsync(node.Id, Ct)).Devices);
     }
 
     [Fact]
     public async Task DeviceAdd_DiskHoldsSomeoneElsesVolumeGroup_ItIsLeftAlone()
     {
         await StartAsync();
-        var built = await TopologyBuilder.BuildAsync(admin, 1, 1, 0, Ct);
+        var built = await TopologyBuilder.BuildAsync(Admin, 1, 1, 0, Ct);
         var node = built.Nodes[0];
         var manage = node.Hostnames.Manage[0];
-        await host.Executor.DeviceSetupAsync(manage, new DeviceRequest("f00d", "/dev/sdb", false), Ct);
+        await Host.Executor.DeviceSetupAsync(manage, new DeviceRequest("f00d", "/dev/sdb", false), Ct);
 
-        var error = await Assert.ThrowsAsync<HeketiClientException>(() => admin.DeviceAddAsync(new DeviceAddRequest { NodeId = node.Id, Name = "/dev/sdb" }, Ct));
+        var error = await Assert.ThrowsAsync<HeketiClientException>(() => Admin.DeviceAddAsync(new DeviceAddRequest { NodeId = node.Id, Name = "/dev/sdb" }, Ct));
 
         Assert.Contains("already a physical volume", error.Message, StringComparison.Ordinal);
-        Assert.Empty((await admin.NodeInfoAsync(node.Id, Ct)).Devices);
-        Assert.Equal(["vg_f00d"], (await host.Executor.NodeInventoryAsync(manage, Ct)).VolumeGroups.Select(g => g.Name));
-        Assert.False(host.Executor.Calls.ContainsKey("DeviceTeardownAsync"));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (host is not null)
-        {
-            await host.DisposeAsync();
-        }
-    }
-
-    private async Task StartAsync(string? fault = null)
-    {
-        host = await AploHost.StartAsync(
-            wrapExecutor: fault is null ? null : nodes => new FaultInjectingExecutor(nodes, FaultPlan.Parse(fault)),
-            cancellationToken: Ct);
-        admin = host.Admin();
-    }
-
-    private static VolumeCreateRequest Replica3(long size) =>
-        new() { Size = size, Durability = new() { Type = "replicate", Replicate = new() { Replica = 3 } } };
-
-    private async Task<string> GetAsync(string path)
-    {
-        using var response = await admin.SendAsync(HttpMethod.Get, path, null, Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync(Ct);
-    }
-
-    private async Task<int> PendingCountAsync()
-    {
-        using var summary = JsonDocument.Parse(await GetAsync("/operations"));
-        return summary.RootElement.GetProperty("total").GetInt32();
-    }
-
-    private async Task<long[]> UsedAsync(BuiltCluster built)
-    {
-        var used = new List<long>();
-        foreach (var node in built.Nodes)
-        {
-            foreach (var device in node.Devices.OrderBy(d => d.Name, StringComparer.Ordinal))
-            {
-                used.Add((await admin.DeviceInfoAsync(device.Id, Ct)).Storage.Used);
-            }
-        }
-
-        return [.. used];
+        Assert.Empty((await Admin.NodeInfoAsync(node.Id, Ct)).Devices);
+        Assert.Equal(["vg_f00d"], (await Host.Executor.NodeInventoryAsync(manage, Ct)).VolumeGroups.Select(g => g.Name));
+        Assert.False(Host.Executor.Calls.ContainsKey("DeviceTeardownAsync"));
     }
 
     /// <summary>No volume in the store, no thin pool on any node, no charged space, no pending operation.</summary>
     private async Task AssertNothingLeftAsync(BuiltCluster built, int glusterVolumes = 0)
     {
-        Assert.Empty((await admin.VolumeListAsync(Ct)).Volumes);
-        Assert.Equal(glusterVolumes, host.Executor.Volumes.Count);
+        Assert.Empty((await Admin.VolumeListAsync(Ct)).Volumes);
+        Assert.Equal(glusterVolumes, Host.Executor.Volumes.Count);
         Assert.All(await UsedAsync(built), used => Assert.Equal(0, used));
         foreach (var node in built.Nodes)
         {
-            Assert.Empty(host.Executor.ThinPools(node.Hostnames.Manage[0]));
+            Assert.Empty(Host.Executor.ThinPools(node.Hostnames.Manage[0]));
         }
 
         Assert.Equal(0, await PendingCountAsync());
@@ -302,15 +250,15 @@ public sealed class RollbackTests : IAsyncDisposable
     /// <summary>The volume is as before the expansion, on the nodes and in the store, and can be expanded again.</summary>
     private async Task AssertExpansionUndoneAsync(BuiltCluster built, VolumeInfoResponse volume, long[] usedBefore)
     {
-        var info = await admin.VolumeInfoAsync(volume.Id, Ct);
+        var info = await Admin.VolumeInfoAsync(volume.Id, Ct);
         Assert.Equal(10, info.Size);
         Assert.Equal(volume.Bricks.Select(b => b.Id).Order(StringComparer.Ordinal), info.Bricks.Select(b => b.Id).Order(StringComparer.Ordinal));
         Assert.Equal(usedBefore, await UsedAsync(built));
-        Assert.Equal(3, host.Executor.Volumes[volume.Name].Count);
-        Assert.Equal(3, built.Nodes.Sum(n => host.Executor.ThinPools(n.Hostnames.Manage[0]).Count));
+        Assert.Equal(3, Host.Executor.Volumes[volume.Name].Count);
+        Assert.Equal(3, built.Nodes.Sum(n => Host.Executor.ThinPools(n.Hostnames.Manage[0]).Count));
         Assert.Equal(0, await PendingCountAsync());
 
-        host.Executor.BeforeCommand = null;
-        Assert.Equal(20, (await admin.VolumeExpandAsync(volume.Id, 10, Ct)).Size);
+        Host.Executor.BeforeCommand = null;
+        Assert.Equal(20, (await Admin.VolumeExpandAsync(volume.Id, 10, Ct)).Size);
     }
 }

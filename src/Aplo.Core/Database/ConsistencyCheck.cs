@@ -205,8 +205,9 @@ public static class ConsistencyCheck
         var exists = op.Type switch
         {
             OperationType.VolumeCreate or OperationType.VolumeDelete or OperationType.VolumeExpand => model.Volumes.ContainsKey(op.TargetId),
-            OperationType.NodeAdd or OperationType.NodeDelete => model.Nodes.ContainsKey(op.TargetId),
-            OperationType.DeviceAdd or OperationType.DeviceDelete or OperationType.DeviceResync => model.Devices.ContainsKey(op.TargetId),
+            OperationType.NodeAdd or OperationType.NodeDelete or OperationType.NodeRemove => model.Nodes.ContainsKey(op.TargetId),
+            OperationType.DeviceAdd or OperationType.DeviceDelete or OperationType.DeviceResync or OperationType.DeviceRemove => model.Devices.ContainsKey(op.TargetId),
+            OperationType.BrickEvict => model.Bricks.ContainsKey(op.TargetId),
             _ => false,
         };
         if (!exists)

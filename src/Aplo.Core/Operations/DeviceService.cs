@@ -6,7 +6,7 @@ using Aplo.Core.Validation;
 namespace Aplo.Core.Operations;
 
 /// <summary>Device add (LVM setup), delete (teardown), state, tags and resync.</summary>
-public sealed class DeviceService(OperationContext context)
+public sealed class DeviceService(OperationContext context, BrickEvictionService evictions)
 {
     public async Task<string> AddAsync(DeviceAddSpec spec, string owner, CancellationToken cancellationToken)
     {
@@ -112,6 +112,7 @@ public sealed class DeviceService(OperationContext context)
             (model, changes) =>
             {
                 var device = VisibleDevice(model, id);
+                BrickEvictionService.CheckNotBeingRemoved(model, device.NodeId, id);
                 if (device.State != EntityState.Failed)
                 {
                     throw AploException.Invalid($"state: device {id} must be failed (removed) before it is deleted");
@@ -150,27 +151,29 @@ public sealed class DeviceService(OperationContext context)
         return opId;
     }
 
-    public async Task<string> SetStateAsync(string id, string? state, string owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the state. <c>failed</c> on a device that holds bricks is Heketi's device remove: every brick is moved
+    /// to another device first (<see cref="BrickEvictionService"/>), then the device is failed.
+    /// </summary>
+    public Task<string> SetStateAsync(string id, string? state, string? healCheck, string owner, CancellationToken cancellationToken)
     {
         var target = StateRules.Parse(state);
-        var opId = context.Ids.NewId();
-        await context.Topology.WriteAsync(
+        return evictions.SetStateAsync(
+            OperationType.DeviceRemove, id, target, healCheck, owner,
             (model, changes) =>
             {
                 var device = VisibleDevice(model, id);
                 StateRules.Check(device.State, target, isNode: false);
-                if (target == EntityState.Failed && model.BrickIdsOnDevice(id).Count is var bricks and > 0)
+                BrickEvictionService.CheckNotBeingRemoved(model, device.NodeId, id);
+                if (target == EntityState.Failed && device.State != EntityState.Failed && model.BrickIdsOnDevice(id).Count > 0)
                 {
-                    throw AploException.Conflict(
-                        $"Device {id} still holds {bricks} bricks; moving bricks off a device is not available yet, so it cannot be removed");
+                    return true;
                 }
 
                 changes.Put(device with { State = target });
+                return false;
             },
             cancellationToken);
-
-        context.Runner.Start(opId, owner, throttled: false, _ => Task.FromResult(OperationOutcome.Completed));
-        return opId;
     }
 
     public Task<IReadOnlyDictionary<string, string>> SetTagsAsync(

@@ -6,7 +6,7 @@ using Aplo.Core.Validation;
 namespace Aplo.Core.Operations;
 
 /// <summary>Node add (peer probe), delete (peer detach), state and tags.</summary>
-public sealed class NodeService(OperationContext context)
+public sealed class NodeService(OperationContext context, BrickEvictionService evictions)
 {
     /// <summary>Validates, checks glusterd, reserves the node and starts the peer probe. Returns the queue id.</summary>
     public async Task<string> AddAsync(NodeAddSpec spec, string owner, CancellationToken cancellationToken)
@@ -96,6 +96,7 @@ public sealed class NodeService(OperationContext context)
             (model, changes) =>
             {
                 var node = VisibleNode(model, id);
+                BrickEvictionService.CheckNotBeingRemoved(model, id);
                 if (model.DeviceIdsOf(id).Count > 0)
                 {
                     throw AploException.Conflict($"Unable to delete node [{id}] because it contains devices");
@@ -135,31 +136,29 @@ public sealed class NodeService(OperationContext context)
         return opId;
     }
 
-    public async Task<string> SetStateAsync(string id, string? state, string owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the state. <c>failed</c> is Heketi's node remove: the bricks of every device of the node are moved to
+    /// other nodes first (<see cref="BrickEvictionService"/>), then the devices and the node are failed.
+    /// </summary>
+    public Task<string> SetStateAsync(string id, string? state, string? healCheck, string owner, CancellationToken cancellationToken)
     {
         var target = StateRules.Parse(state);
-        var opId = context.Ids.NewId();
-        await context.Topology.WriteAsync(
+        return evictions.SetStateAsync(
+            OperationType.NodeRemove, id, target, healCheck, owner,
             (model, changes) =>
             {
                 var node = VisibleNode(model, id);
                 StateRules.Check(node.State, target, isNode: true);
-                if (target == EntityState.Failed)
+                BrickEvictionService.CheckNotBeingRemoved(model, id);
+                if (target == EntityState.Failed && node.State != EntityState.Failed)
                 {
-                    var bricks = model.DeviceIdsOf(id).Sum(d => model.BrickIdsOnDevice(d).Count);
-                    if (bricks > 0)
-                    {
-                        throw AploException.Conflict(
-                            $"Node {id} still holds {bricks} bricks; moving bricks off a node is not available yet, so it cannot be failed");
-                    }
+                    return true;
                 }
 
                 changes.Put(node with { State = target });
+                return false;
             },
             cancellationToken);
-
-        context.Runner.Start(opId, owner, throttled: false, _ => Task.FromResult(OperationOutcome.Completed));
-        return opId;
     }
 
     public Task<IReadOnlyDictionary<string, string>> SetTagsAsync(

@@ -10,7 +10,8 @@ namespace Aplo.Core.Operations;
 /// what makes running them again safe. An operation that cannot be finished (a node is down) is marked
 /// <c>failed</c> and keeps its records, so nothing is forgotten.
 /// </summary>
-public sealed class RecoveryService(OperationContext context, VolumeService volumes, DeviceService devices, OperationRunner runner)
+public sealed class RecoveryService(
+    OperationContext context, VolumeService volumes, DeviceService devices, BrickEvictionService evictions, OperationRunner runner)
 {
     /// <summary>
     /// Recovers the pending operations left by a previous run (all that are not marked failed), or, for an
@@ -21,7 +22,10 @@ public sealed class RecoveryService(OperationContext context, VolumeService volu
     {
         var pending = context.Topology.Read(model => model.Operations.Values
             .Where(o => only is null ? o.Status != "failed" : only.Contains(o.Id))
-            .OrderBy(o => o.Started)
+
+            // A removal reports how many bricks are left on its device, so the evictions it ran go first.
+            .OrderBy(o => o.Type is OperationType.DeviceRemove or OperationType.NodeRemove)
+            .ThenBy(o => o.Started)
             .ToList());
         var finished = 0;
         foreach (var op in pending)
@@ -67,6 +71,10 @@ public sealed class RecoveryService(OperationContext context, VolumeService volu
         {
             case OperationType.VolumeCreate or OperationType.VolumeDelete or OperationType.VolumeExpand:
                 return await volumes.RecoverAsync(op, ct);
+            case OperationType.BrickEvict:
+                return await evictions.RecoverAsync(op, ct);
+            case OperationType.DeviceRemove or OperationType.NodeRemove:
+                return await evictions.RecoverRemovalAsync(op, ct);
             case OperationType.NodeAdd or OperationType.NodeDelete:
                 // A node add never finished its probe, a delete never finished its detach: either way the record
                 // goes; glusterd keeps or drops the peer as the probe or detach left it.

@@ -137,11 +137,14 @@ public sealed class VolumeService(OperationContext context)
         throw AploException.NotFound();
     }
 
-    /// <summary>Volumes being created or deleted are hidden, as Heketi hides pending entries.</summary>
+    /// <summary>
+    /// Volumes being created or deleted are hidden, as Heketi hides pending entries; one being expanded or having
+    /// a brick moved stays visible.
+    /// </summary>
     public static bool IsVisible(TopologyModel model, Volume volume) =>
         volume.PendingOperationId is null
         || !model.Operations.TryGetValue(volume.PendingOperationId, out var op)
-        || op.Type == OperationType.VolumeExpand;
+        || op.Type is OperationType.VolumeExpand or OperationType.BrickEvict;
 
     private sealed record CreatePlan(Durability Durability, List<string> Options, float SnapshotFactor, bool StrictZones, long AverageFileKiB, TagMatch? TagMatch);
 
@@ -255,13 +258,13 @@ public sealed class VolumeService(OperationContext context)
     }
 
     /// <summary>The last <c>user.heketi.device-tag-match</c> option, if any.</summary>
-    private static TagMatch? DeviceTagMatch(IEnumerable<string> options) =>
+    internal static TagMatch? DeviceTagMatch(IEnumerable<string> options) =>
         options.Select(Rules.VolumeOption).OfType<KeyValuePair<string, string>>()
             .Where(o => o.Key == TagMatch.Option)
             .Select(o => TagMatch.Parse(o.Value))
             .LastOrDefault();
 
-    private bool StrictZones(IEnumerable<string> options)
+    internal bool StrictZones(IEnumerable<string> options)
     {
         var strict = context.Settings.StrictZoneChecking;
         foreach (var option in options.Select(Rules.VolumeOption).OfType<KeyValuePair<string, string>>())
@@ -647,7 +650,7 @@ public sealed class VolumeService(OperationContext context)
             ct);
 
     /// <summary>The volume's bricks as Gluster lists them (empty if it has no such volume), or null if no node answered.</summary>
-    private async Task<IReadOnlyList<string>?> GlusterBricksAsync(Volume volume, CancellationToken ct)
+    internal async Task<IReadOnlyList<string>?> GlusterBricksAsync(Volume volume, CancellationToken ct)
     {
         var hosts = context.Topology.Read(model => ManageHosts(model, volume.ClusterId).ToList());
         foreach (var host in hosts)
@@ -738,9 +741,9 @@ public sealed class VolumeService(OperationContext context)
         return OperationOutcome.Completed;
     }
 
-    private sealed record ExecTargets(Dictionary<string, string> Hosts, Dictionary<string, string> StorageHosts, Dictionary<string, Device> Devices, long Gid);
+    internal sealed record ExecTargets(Dictionary<string, string> Hosts, Dictionary<string, string> StorageHosts, Dictionary<string, Device> Devices, long Gid);
 
-    private static ExecTargets Targets(TopologyModel model, Volume volume, IEnumerable<Brick> bricks)
+    internal static ExecTargets Targets(TopologyModel model, Volume volume, IEnumerable<Brick> bricks)
     {
         var hosts = new Dictionary<string, string>(StringComparer.Ordinal);
         var storage = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -756,7 +759,7 @@ public sealed class VolumeService(OperationContext context)
         return new ExecTargets(hosts, storage, devices, volume.Gid);
     }
 
-    private static IEnumerable<string> ManageHosts(TopologyModel model, string clusterId) =>
+    internal static IEnumerable<string> ManageHosts(TopologyModel model, string clusterId) =>
         model.NodeIdsOf(clusterId)
             .Select(id => model.Nodes[id])
             .Where(n => n.State == EntityState.Online && n.PendingOperationId is null)
@@ -774,7 +777,7 @@ public sealed class VolumeService(OperationContext context)
     }
 
     /// <summary>Creates the bricks on their nodes in parallel, and waits for every one to end before it throws.</summary>
-    private async Task CreateBricksAsync(ExecTargets targets, List<Brick> bricks, CancellationToken ct)
+    internal async Task CreateBricksAsync(ExecTargets targets, List<Brick> bricks, CancellationToken ct)
     {
         var tasks = bricks.Select(b =>
             context.Executor.BrickCreateAsync(targets.Hosts[b.NodeId], BrickRequest.From(b, targets.Devices[b.DeviceId], targets.Gid), ct)).ToList();
@@ -790,7 +793,7 @@ public sealed class VolumeService(OperationContext context)
     }
 
     /// <summary>Destroys what exists. Returns null when all of it is gone, else what was left.</summary>
-    private async Task<string?> UndoAsync(ExecTargets targets, Volume? volume, List<Brick> bricks, CancellationToken ct, List<Brick>? gone = null)
+    internal async Task<string?> UndoAsync(ExecTargets targets, Volume? volume, List<Brick> bricks, CancellationToken ct, List<Brick>? gone = null)
     {
         var problems = new List<string>();
         if (volume is not null)
@@ -830,7 +833,7 @@ public sealed class VolumeService(OperationContext context)
     }
 
     /// <summary>Removes the bricks' records and gives their space back to the devices.</summary>
-    private static void Release(TopologyModel model, ChangeSet changes, IEnumerable<Brick> bricks)
+    internal static void Release(TopologyModel model, ChangeSet changes, IEnumerable<Brick> bricks)
     {
         var freed = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var b in bricks)

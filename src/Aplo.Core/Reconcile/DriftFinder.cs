@@ -193,7 +193,8 @@ public static class DriftFinder
                 continue;
             }
 
-            var expected = model.BrickIdsOf(volumeId).Select(b => model.Bricks[b])
+            // A brick pending on a volume that is not is an evicted brick waiting to be destroyed: Gluster dropped it.
+            var expected = model.BrickIdsOf(volumeId).Select(b => model.Bricks[b]).Where(b => b.PendingOperationId is null)
                 .Select(b => $"{model.Nodes[b.NodeId].StorageHostname}:{b.Path}").ToHashSet(StringComparer.Ordinal);
             var extra = actual.Bricks.Where(b => !expected.Contains(b)).ToList();
             var lacking = expected.Where(b => !actual.Bricks.Contains(b)).ToList();

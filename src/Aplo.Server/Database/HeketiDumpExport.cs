@@ -21,6 +21,7 @@ public static class HeketiDumpExport
     public const int ChangeDeleteBrick = 3;
     public const int ChangeDeleteVolume = 4;
     public const int ChangeExpandVolume = 5;
+    public const int ChangeRemoveDevice = 8;
 
     /// <summary>The db attributes a Heketi server checks for; Aplo's data satisfies each.</summary>
     public static readonly IReadOnlyList<string> Attributes =
@@ -144,6 +145,8 @@ public static class HeketiDumpExport
             OperationType.VolumeCreate => (ChangeAddVolume, ChangeAddBrick),
             OperationType.VolumeDelete => (ChangeDeleteVolume, ChangeDeleteBrick),
             OperationType.VolumeExpand => (ChangeExpandVolume, ChangeAddBrick),
+            OperationType.BrickEvict => (ChangeDeleteBrick, ChangeAddBrick),
+            OperationType.DeviceRemove => (ChangeRemoveDevice, ChangeUnknown),
             _ => (ChangeUnknown, ChangeUnknown),
         };
         actions.Add(new DumpPendingAction

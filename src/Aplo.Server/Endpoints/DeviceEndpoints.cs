@@ -46,7 +46,7 @@ public static class DeviceEndpoints
     private static async Task SetStateAsync(HttpContext context, DeviceService devices)
     {
         var request = await HeketiResults.ReadAsync(context.Request, HeketiJsonContext.Default.StateRequest);
-        var op = await devices.SetStateAsync(context.Id(), request.State, context.Role(), context.RequestAborted);
+        var op = await devices.SetStateAsync(context.Id(), request.State, request.HealCheck, context.Role(), context.RequestAborted);
         await HeketiResults.Accepted(context, op);
     }
 

@@ -47,7 +47,7 @@ public static class NodeEndpoints
     private static async Task SetStateAsync(HttpContext context, NodeService nodes)
     {
         var request = await HeketiResults.ReadAsync(context.Request, HeketiJsonContext.Default.StateRequest);
-        var op = await nodes.SetStateAsync(context.Id(), request.State, context.Role(), context.RequestAborted);
+        var op = await nodes.SetStateAsync(context.Id(), request.State, request.HealCheck, context.Role(), context.RequestAborted);
         await HeketiResults.Accepted(context, op);
     }
 
