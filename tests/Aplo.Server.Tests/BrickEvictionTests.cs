@@ -278,6 +278,36 @@ public sealed class BrickEvictionTests : FaultableHostTests
     }
 
     [Fact]
+    public async Task DeviceRemove_ABrickOfACreateInFlight_IsNotLeftOnAFailedDevice()
+    {
+        await StartAsync();
+        var built = await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
+        var device = built.Nodes[0].Devices[0].Id;
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Host.Executor.BeforeCommand = (m, _) =>
+        {
+            if (m != "VolumeCreateAsync")
+            {
+                return Task.CompletedTask;
+            }
+
+            held.TrySetResult();
+            return release.Task;
+        };
+        var create = Admin.VolumeCreateAsync(Replica3(10), Ct);
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await Admin.DeviceStateAsync(device, "offline", Ct);
+
+        var error = await Assert.ThrowsAsync<HeketiClientException>(() => Admin.DeviceStateAsync(device, "failed", Ct));
+
+        Assert.Contains("belong to an operation still running", error.Message, StringComparison.Ordinal);
+        Assert.Equal("offline", (await Admin.DeviceInfoAsync(device, Ct)).State);
+        release.TrySetResult();
+        await create;
+    }
+
+    [Fact]
     public async Task NodeRemove_MovesItsBricksToTheSpareNode_AndFailsItsDevices()
     {
         await StartAsync();

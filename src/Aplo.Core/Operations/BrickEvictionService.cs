@@ -120,7 +120,17 @@ public sealed class BrickEvictionService(OperationContext context, VolumeService
                 .FirstOrDefault());
             if (next is null)
             {
-                return leftovers;
+                // A brick of another operation in flight (a create that began before the device went offline)
+                // must not be left on a device about to be failed.
+                var busy = context.Topology.Read(model => model.BrickIdsOnDevice(deviceId).Select(b => model.Bricks[b])
+                    .Where(b => !(model.Operations.TryGetValue(b.PendingOperationId!, out var op) && op.Type == OperationType.BrickEvict && op.TargetId == b.Id))
+                    .Select(b => b.Id)
+                    .ToList());
+                return busy.Count == 0
+                    ? leftovers
+                    : throw AploException.Conflict(
+                        $"Device {deviceId} ({name}): {moved} of {total} bricks moved, but brick(s) {string.Join(", ", busy)} belong to an operation still running; "
+                        + "set the device failed again once it has ended");
             }
 
             var opId = context.Ids.NewId();
