@@ -36,6 +36,10 @@ public sealed class CrashSafetyTests(CrashFixture fx)
         { "delete", "kill:BrickDestroy#1:after", "completed" },
         { "device add", "kill:DeviceSetup#1:before", "rolled back" },
         { "device add", "kill:DeviceSetup#1:after", "rolled back" },
+        { "evict", "kill:BrickCreate#1:after", "rolled back" },
+        { "evict", "kill:VolumeReplaceBrick#1:before", "rolled back" },
+        { "evict", "kill:VolumeReplaceBrick#1:after", "completed" },
+        { "evict", "kill:BrickDestroy#1:after", "completed" },
     };
 
     /// <summary>
@@ -50,6 +54,7 @@ public sealed class CrashSafetyTests(CrashFixture fx)
         { "expand", "fail:BrickCreate@{node2}#1:after", "rolled back" },
         { "expand", "fail:VolumeExpand#1:after", "completed" },
         { "device add", "fail:DeviceSetup#1:after", "rolled back" },
+        { "evict", "fail:VolumeReplaceBrick#1:after", "completed" },
     };
 
     [Theory]
@@ -84,7 +89,9 @@ public sealed class CrashSafetyTests(CrashFixture fx)
         await AssertOutcomeAsync(server.Admin, operation, target, expected);
         await AssertConsistentAsync(server);
         await CleanUpAsync(server.Admin);
-        fx.Clean = true;
+
+        // An eviction case added node 1's second disk; the next case starts fresh instead of removing it.
+        fx.Clean = operation != "evict";
     }
 
     [Theory]
@@ -99,7 +106,7 @@ public sealed class CrashSafetyTests(CrashFixture fx)
         var body = await outcome.Content.ReadAsStringAsync(Ct);
         if (expected == "completed")
         {
-            Assert.True(outcome.StatusCode == HttpStatusCode.SeeOther, $"queue says {(int)outcome.StatusCode}: {body}");
+            Assert.True(outcome.StatusCode is HttpStatusCode.SeeOther or HttpStatusCode.NoContent, $"queue says {(int)outcome.StatusCode}: {body}");
         }
         else
         {
@@ -110,21 +117,34 @@ public sealed class CrashSafetyTests(CrashFixture fx)
         await AssertOutcomeAsync(server.Admin, operation, target, expected);
         await AssertConsistentAsync(server);
         await CleanUpAsync(server.Admin);
-        fx.Clean = true;
+
+        // An eviction case added node 1's second disk; the next case starts fresh instead of removing it.
+        fx.Clean = operation != "evict";
     }
 
-    /// <summary>What the operation works on: for an expand or delete, a 1 GiB replica-3 volume made now.</summary>
+    /// <summary>
+    /// What the operation works on: for an expand or delete, a 1 GiB replica-3 volume made now; for an evict,
+    /// <c>volume/brick</c>, node 1's brick of such a volume, with node 1's second disk added after it as the
+    /// only place that brick can move to.
+    /// </summary>
     private async Task<string?> PrepareAsync(string operation)
     {
         await fx.EnsureFreshAsync(Ct);
-        if (operation is not ("expand" or "delete"))
+        if (operation is not ("expand" or "delete" or "evict"))
         {
             return null;
         }
 
         await using var server = await fx.StartAsync(null, Ct);
         var volume = await server.Admin.VolumeCreateAsync(Replica3(1), Ct);
-        return volume.Id;
+        if (operation != "evict")
+        {
+            return volume.Id;
+        }
+
+        var node1 = fx.Lab.Nodes[0];
+        await server.Admin.DeviceAddAsync(new DeviceAddRequest { NodeId = fx.NodeIds[node1.Name], Name = node1.Devices[1] }, Ct);
+        return $"{volume.Id}/{volume.Bricks.Single(b => b.NodeId == fx.NodeIds[node1.Name]).Id}";
     }
 
     private async Task<string> StartOperationAsync(HeketiClient admin, string operation, string? target)
@@ -136,6 +156,7 @@ public sealed class CrashSafetyTests(CrashFixture fx)
             "expand" => (HttpMethod.Post, $"/volumes/{target}/expand", """{"expand_size":1}"""),
             "delete" => (HttpMethod.Delete, $"/volumes/{target}", null),
             "device add" => (HttpMethod.Post, "/devices", $$"""{"node":"{{fx.NodeIds[node1.Name]}}","name":"{{node1.Devices[1]}}"}"""),
+            "evict" => (HttpMethod.Post, "/bricks/to-evict/" + target![(target!.IndexOf('/') + 1)..], null),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
         };
         using var response = await admin.SendAsync(method, path, json is null ? null : new StringContent(json), Ct);
@@ -163,6 +184,12 @@ public sealed class CrashSafetyTests(CrashFixture fx)
             case "device add":
                 var node = await admin.NodeInfoAsync(fx.NodeIds[fx.Lab.Nodes[0].Name], Ct);
                 Assert.DoesNotContain(node.Devices, d => d.Name == fx.Lab.Nodes[0].Devices[1]);
+                break;
+            case "evict":
+                var (volumeId, brickId) = (target![..target!.IndexOf('/')], target![(target!.IndexOf('/') + 1)..]);
+                var bricks = (await admin.VolumeInfoAsync(volumeId, Ct)).Bricks;
+                Assert.Equal(3, bricks.Count);
+                Assert.Equal(expected == "rolled back", bricks.Any(b => b.Id == brickId));
                 break;
         }
     }
