@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Aplo.Contracts;
 using Aplo.Core.Operations;
 using Aplo.Core.Topology;
@@ -14,19 +13,21 @@ public static class TopologyEndpoints
 {
     public static IEndpointRouteBuilder MapTopology(this IEndpointRouteBuilder app)
     {
-        var cache = new TopologyCache();
+        var cache = new TopologyJsonCache();
         app.MapGet("/topology", (HttpContext context, TopologyManager topology) => Info(context, topology, cache));
         return app;
     }
 
-    private static async Task Info(HttpContext context, TopologyManager topology, TopologyCache cache)
+    private static async Task Info(HttpContext context, TopologyManager topology, TopologyJsonCache cache)
     {
         var body = cache.Get(topology);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = HeketiResults.JsonContentType;
         context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        await body.WriteToAsync(context.Response.BodyWriter, context.RequestAborted);
     }
+
+    /// <summary>The answer's views built whole: the reference the cached fragments must match byte for byte.</summary>
 
     internal static TopologyInfoResponse Build(TopologyModel model) => new()
     {
@@ -58,29 +59,4 @@ public static class TopologyEndpoints
             }),
         ],
     };
-
-    /// <summary>
-    /// The serialized answer for one version of the model. At 10,000 volumes the answer is ~24 MiB and takes a few
-    /// hundred milliseconds to build; repeated reads of an unchanged topology (an operator re-running topology info,
-    /// a dashboard polling) then cost only the copy. Views are built under the read lock; serializing happens after.
-    /// </summary>
-    private sealed class TopologyCache
-    {
-        private volatile Entry? last;
-
-        public byte[] Get(TopologyManager topology)
-        {
-            if (last is { } hit && hit.Version == topology.Version)
-            {
-                return hit.Body;
-            }
-
-            var (version, info) = topology.Read(m => (topology.Version, Build(m)));
-            var body = JsonSerializer.SerializeToUtf8Bytes(info, HeketiJsonContext.Default.TopologyInfoResponse);
-            last = new Entry(version, body);
-            return body;
-        }
-
-        private sealed record Entry(long Version, byte[] Body);
-    }
 }

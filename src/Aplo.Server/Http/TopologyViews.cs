@@ -16,7 +16,11 @@ public static class TopologyViews
         Block = c.Block,
     };
 
-    public static NodeInfoResponse Node(TopologyModel model, Node n) => new()
+    public static NodeInfoResponse Node(TopologyModel model, Node n) =>
+        Node(n, VisibleDevices(model, n).Select(d => Device(model, d)));
+
+    /// <summary>A node's view from its visible devices' views, without the model (see <see cref="TopologyJsonCache"/>).</summary>
+    public static NodeInfoResponse Node(Node n, IEnumerable<DeviceInfoResponse> devices) => new()
     {
         Id = n.Id,
         Zone = n.Zone,
@@ -24,10 +28,12 @@ public static class TopologyViews
         Hostnames = new HostAddresses { Manage = n.ManageHostnames, Storage = n.StorageHostnames },
         Tags = n.Tags.Count == 0 ? null : n.Tags,
         State = StateRules.ToWire(n.State),
-        Devices = [.. model.DeviceIdsOf(n.Id).Select(d => model.Devices[d]).Where(d => d.PendingOperationId is null).Select(d => Device(model, d))],
+        Devices = [.. devices],
     };
 
-    public static DeviceInfoResponse Device(TopologyModel model, Device d) => new()
+    public static DeviceInfoResponse Device(TopologyModel model, Device d) => Device(d, VisibleBricksOnDevice(model, d));
+
+    public static DeviceInfoResponse Device(Device d, IEnumerable<Brick> bricks) => new()
     {
         Id = d.Id,
         Name = d.Name,
@@ -36,7 +42,7 @@ public static class TopologyViews
         Paths = d.Paths.Count == 0 ? null : d.Paths,
         PvUuid = d.PvUuid,
         State = StateRules.ToWire(d.State),
-        Bricks = [.. model.BrickIdsOnDevice(d.Id).Select(b => model.Bricks[b]).Where(b => b.PendingOperationId is null).Select(Brick)],
+        Bricks = [.. bricks.Select(Brick)],
     };
 
     public static BrickInfo Brick(Brick b) => new()
@@ -54,9 +60,12 @@ public static class TopologyViews
         [.. model.NodeIdsOf(clusterId).Select(id => model.Nodes[id]).Where(n => n.PendingOperationId is null).Select(n => n.StorageHostname)];
 
     /// <summary>A volume's view; <paramref name="hosts"/> (from <see cref="MountHosts"/>) saves recomputing them per volume.</summary>
-    public static VolumeInfoResponse Volume(TopologyModel model, Volume v, IReadOnlyList<string>? hosts = null)
+    public static VolumeInfoResponse Volume(TopologyModel model, Volume v, IReadOnlyList<string>? hosts = null) =>
+        Volume(v, hosts ?? MountHosts(model, v.ClusterId), VisibleBricks(model, v));
+
+    /// <summary>A volume's view from its mount hosts and visible bricks, without the model.</summary>
+    public static VolumeInfoResponse Volume(Volume v, IReadOnlyList<string> hosts, IEnumerable<Brick> bricks)
     {
-        hosts ??= MountHosts(model, v.ClusterId);
         var requested = v.Requested;
         return new VolumeInfoResponse
         {
@@ -82,7 +91,17 @@ public static class TopologyViews
                     Options = new Dictionary<string, string> { ["backup-volfile-servers"] = string.Join(",", hosts.Skip(1)) },
                 },
             },
-            Bricks = [.. model.BrickIdsOf(v.Id).Select(b => model.Bricks[b]).Where(b => b.PendingOperationId is null).Select(Brick)],
+            Bricks = [.. bricks.Select(Brick)],
         };
     }
+
+    /// <summary>The volume's bricks in set order, without those of an operation in flight.</summary>
+    public static IEnumerable<Brick> VisibleBricks(TopologyModel model, Volume v) =>
+        model.BrickIdsOf(v.Id).Select(b => model.Bricks[b]).Where(b => b.PendingOperationId is null);
+
+    public static IEnumerable<Brick> VisibleBricksOnDevice(TopologyModel model, Device d) =>
+        model.BrickIdsOnDevice(d.Id).Select(b => model.Bricks[b]).Where(b => b.PendingOperationId is null);
+
+    public static IEnumerable<Device> VisibleDevices(TopologyModel model, Node n) =>
+        model.DeviceIdsOf(n.Id).Select(d => model.Devices[d]).Where(d => d.PendingOperationId is null);
 }
