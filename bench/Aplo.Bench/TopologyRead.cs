@@ -54,6 +54,9 @@ internal static class TopologyRead
             var nodeId = (await client.ClusterInfoAsync(cluster, ct)).Nodes[0];
             var change = 0;
             var cold = new Stats();
+            var topology = app.Services.GetRequiredService<Aplo.Core.Topology.TopologyManager>();
+            var fragments = new Aplo.Server.Http.TopologyJsonCache();
+            var build = new Stats();
             for (var round = 0; round <= rounds; round++)
             {
                 using (var tag = await client.SendAsync(
@@ -62,27 +65,22 @@ internal static class TopologyRead
                     tag.EnsureSuccessStatusCode();
                 }
 
+                // The server's own part on a cache like the route's (which this does not warm): gather under the read
+                // lock, serialize what changed, stitch.
+                var b = Stopwatch.GetTimestamp();
+                fragments.Get(topology);
+                var built = Stopwatch.GetElapsedTime(b).TotalMilliseconds;
                 var t = Stopwatch.GetTimestamp();
                 await GetTopologyAsync();
                 if (round > 0)
                 {
                     cold.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    build.Add(built);
                 }
             }
 
             Row(output, $"GET /topology after a change ({bytes / 1024.0 / 1024.0:0.0} MiB)", cold, hello);
-            var topology = app.Services.GetRequiredService<Aplo.Core.Topology.TopologyManager>();
-            Aplo.Contracts.TopologyInfoResponse? built = null;
-            Row(output, "  of which: views under the read lock", await TimeAsync(rounds, () =>
-            {
-                built = topology.Read(Aplo.Server.Endpoints.TopologyEndpoints.Build);
-                return Task.CompletedTask;
-            }, ct), hello);
-            Row(output, "  of which: serializing", await TimeAsync(rounds, () =>
-            {
-                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(built!, Aplo.Contracts.HeketiJsonContext.Default.TopologyInfoResponse);
-                return Task.CompletedTask;
-            }, ct), hello);
+            Row(output, "  of which: the answer rebuilt from cached fragments (server)", build, hello);
             var route = await TimeAsync(rounds, GetTopologyAsync, ct);
             Row(output, "GET /topology, unchanged", route, hello);
 
@@ -98,10 +96,10 @@ internal static class TopologyRead
             Row(output, "aplo topology info --json", await TimeAsync(rounds, () => CliAsync(environment, ct, "topology", "info", "--json"), ct), hello);
             Row(output, "aplo topology info (tables)", await TimeAsync(rounds, () => CliAsync(environment, ct, "topology", "info"), ct), hello);
             var raw = await (await client.SendAsync(HttpMethod.Get, "/topology", null, ct)).Content.ReadAsByteArrayAsync(ct);
-            Aplo.Contracts.TopologyInfoResponse? parsed = null;
-            Row(output, "  of which: parsing the JSON in aplo", await TimeAsync(rounds, () =>
+            TopologySummary? parsed = null;
+            Row(output, "  of which: reading what the tables show from the JSON in aplo", await TimeAsync(rounds, () =>
             {
-                parsed = System.Text.Json.JsonSerializer.Deserialize(raw, Aplo.Contracts.HeketiJsonContext.Default.TopologyInfoResponse);
+                parsed = TopologySummary.Parse(raw);
                 return Task.CompletedTask;
             }, ct), hello);
             Row(output, "  of which: rendering the tables", await TimeAsync(rounds, () =>

@@ -31,23 +31,62 @@ internal static class Output
     /// <summary>Columns padded to the widest cell, two spaces apart; numbers in columns named in <paramref name="right"/> align right.</summary>
     public static string Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, params int[] right)
     {
-        var all = new List<IReadOnlyList<string>> { header };
-        all.AddRange(rows);
-        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        var all = rows.ToList();
         var text = new StringBuilder();
-        foreach (var row in all)
-        {
-            var line = new StringBuilder();
-            for (var i = 0; i < row.Count; i++)
-            {
-                var cell = right.Contains(i) ? row[i].PadLeft(widths[i]) : row[i].PadRight(widths[i]);
-                line.Append(cell).Append(i < row.Count - 1 ? "  " : string.Empty);
-            }
+        Table(text, 0, header, all.Count, (row, column) => all[row][column], right);
+        return text.ToString();
+    }
 
-            text.Append(line.ToString().TrimEnd()).Append('\n');
+    /// <summary>
+    /// <see cref="Table(IReadOnlyList{string}, IEnumerable{IReadOnlyList{string}}, int[])"/> written straight into
+    /// <paramref name="text"/>, each line after <paramref name="indent"/> spaces, with cells asked for by row and column
+    /// (twice: once to measure, once to write), so a table of 10,000 rows allocates no row lists or lines.
+    /// </summary>
+    public static void Table(StringBuilder text, int indent, IReadOnlyList<string> header, int rows, Func<int, int, string> cell, params int[] right)
+    {
+        var widths = new int[header.Count];
+        for (var column = 0; column < header.Count; column++)
+        {
+            widths[column] = header[column].Length;
+            for (var row = 0; row < rows; row++)
+            {
+                widths[column] = Math.Max(widths[column], cell(row, column).Length);
+            }
         }
 
-        return text.ToString();
+        for (var row = -1; row < rows; row++)
+        {
+            text.Append(' ', indent);
+            var start = text.Length;
+            for (var column = 0; column < header.Count; column++)
+            {
+                var value = row < 0 ? header[column] : cell(row, column);
+                var pad = widths[column] - value.Length;
+                if (right.Contains(column))
+                {
+                    text.Append(' ', pad).Append(value);
+                }
+                else
+                {
+                    text.Append(value).Append(' ', pad);
+                }
+
+                if (column < header.Count - 1)
+                {
+                    text.Append("  ");
+                }
+            }
+
+            // As string.TrimEnd: no trailing padding, nor separators before empty last cells.
+            var end = text.Length;
+            while (end > start && char.IsWhiteSpace(text[end - 1]))
+            {
+                end--;
+            }
+
+            text.Length = end;
+            text.Append('\n');
+        }
     }
 
     public static string Tags(IReadOnlyDictionary<string, string>? tags) =>

@@ -28,11 +28,13 @@ internal static class TopologyCommands
             return await i.ShowAsync(await TopologyReader.ReadJsonAsync(i, i.Ct), () => string.Empty);
         }
 
-        var topology = await TopologyReader.ReadAsync(i, i.Ct);
+        var topology = await TopologyReader.ReadSummaryAsync(i, i.Ct);
         return await i.ShowAsync(string.Empty, () => Render(topology));
     }
 
-    internal static string Render(TopologyInfoResponse topology)
+    internal static string Render(TopologyInfoResponse topology) => Render(TopologySummary.From(topology));
+
+    internal static string Render(TopologySummary topology)
     {
         if (topology.Clusters.Count == 0)
         {
@@ -40,40 +42,67 @@ internal static class TopologyCommands
         }
 
         var text = new StringBuilder();
+        var sizes = new SizeNames();
         foreach (var cluster in topology.Clusters)
         {
             text.Append(CultureInfo.InvariantCulture, $"Cluster {cluster.Id}  file: {(cluster.File ? "yes" : "no")}  block: {(cluster.Block ? "yes" : "no")}\n\n");
             text.Append(CultureInfo.InvariantCulture, $"  Volumes ({cluster.Volumes.Count}):\n");
-            text.Append(cluster.Volumes.Count == 0 ? "    none\n" : Views.Indent(Views.VolumeTable(cluster.Volumes), 4));
+            if (cluster.Volumes.Count == 0)
+            {
+                text.Append("    none\n");
+            }
+            else
+            {
+                Views.VolumeTable(text, 4, cluster.Volumes);
+            }
+
             text.Append(CultureInfo.InvariantCulture, $"\n  Nodes ({cluster.Nodes.Count}):\n");
             var names = cluster.Volumes.ToDictionary(v => v.Id, v => v.Name, StringComparer.Ordinal);
-            foreach (var node in cluster.Nodes.OrderBy(n => (n.Hostnames.Manage.Count > 0 ? n.Hostnames.Manage[0] : string.Empty), StringComparer.Ordinal))
+            foreach (var node in cluster.Nodes.OrderBy(n => n.Manage.Count > 0 ? n.Manage[0] : string.Empty, StringComparer.Ordinal))
             {
-                text.Append(CultureInfo.InvariantCulture, $"    {string.Join(",", node.Hostnames.Manage)} ({string.Join(",", node.Hostnames.Storage)})  zone {node.Zone}  {node.State}  {node.Id}  tags {Output.Tags(node.Tags)}\n");
+                text.Append("    ").AppendJoin(',', node.Manage).Append(" (").AppendJoin(',', node.Storage)
+                    .Append(CultureInfo.InvariantCulture, $")  zone {node.Zone}  {node.State}  {node.Id}  tags {Output.Tags(node.Tags)}\n");
                 if (node.Devices.Count == 0)
                 {
                     text.Append("      no devices\n");
                     continue;
                 }
 
-                text.Append(Views.Indent(Views.Devices(node.Devices), 6));
+                Views.Devices(text, 6, node.Devices);
                 foreach (var device in node.Devices.Where(d => d.Bricks.Count > 0).OrderBy(d => d.Name, StringComparer.Ordinal))
                 {
                     text.Append(CultureInfo.InvariantCulture, $"        {device.Name}:\n");
-                    text.Append(Views.Indent(
-                        Output.Table(
-                            ["BRICK", "VOLUME", "SIZE"],
-                            device.Bricks.OrderBy(b => names.GetValueOrDefault(b.VolumeId, b.VolumeId), StringComparer.Ordinal).ThenBy(b => b.Id, StringComparer.Ordinal)
-                                .Select(b => (IReadOnlyList<string>)[b.Id, names.GetValueOrDefault(b.VolumeId, b.VolumeId), Output.KiB(b.Size)]),
-                            2),
-                        10));
+                    var bricks = device.Bricks.Select(b => (Brick: b, Volume: names.GetValueOrDefault(b.VolumeId, b.VolumeId))).ToArray();
+                    Array.Sort(bricks, (a, b) =>
+                    {
+                        var byVolume = string.CompareOrdinal(a.Volume, b.Volume);
+                        return byVolume != 0 ? byVolume : string.CompareOrdinal(a.Brick.Id, b.Brick.Id);
+                    });
+                    Output.Table(
+                        text,
+                        10,
+                        ["BRICK", "VOLUME", "SIZE"],
+                        bricks.Length,
+                        (row, column) => column switch
+                        {
+                            0 => bricks[row].Brick.Id,
+                            1 => bricks[row].Volume,
+                            _ => sizes.KiB(bricks[row].Brick.Size),
+                        },
+                        2);
                 }
             }
 
             text.Append('\n');
         }
 
-        return text.ToString().TrimEnd('\n') + "\n";
+        // One trailing newline, as the tables before them end with one.
+        while (text.Length > 0 && text[^1] == '\n')
+        {
+            text.Length--;
+        }
+
+        return text.Append('\n').ToString();
     }
 
     private sealed record FileDevice(string Name, bool DestroyData, IReadOnlyDictionary<string, string>? Tags);

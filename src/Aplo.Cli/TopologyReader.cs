@@ -22,6 +22,19 @@ internal static class TopologyReader
         }
     }
 
+    /// <summary>What the tables show: read straight from GET /topology's bytes, or from the fan-out's answer.</summary>
+    public static async Task<TopologySummary> ReadSummaryAsync(Invocation i, CancellationToken ct)
+    {
+        try
+        {
+            return TopologySummary.Parse(await i.Api.GetUtf8Async("/topology", ct));
+        }
+        catch (ServerException ex) when (ex.RouteMissing)
+        {
+            return TopologySummary.From(await FanOutAsync(i.Api, ct));
+        }
+    }
+
     /// <summary>The topology's JSON only, parsed only when it has to be assembled by fanning out.</summary>
     public static async Task<string> ReadJsonAsync(Invocation i, CancellationToken ct)
     {

@@ -48,14 +48,38 @@ internal static class Views
         return n.Devices.Count == 0 ? text + "\nNo devices.\n" : text + "\n" + Devices(n.Devices);
     }
 
-    public static string Devices(IEnumerable<DeviceInfoResponse> devices) => Output.Table(
-        ["DEVICE", "ID", "STATE", "SIZE", "USED", "FREE", "BRICKS", "TAGS"],
-        devices.OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => (IReadOnlyList<string>)
-        [
-            d.Name, d.Id, d.State, Output.KiB(d.Storage.Total), Output.KiB(d.Storage.Used, up: true), Output.KiB(d.Storage.Free),
-            d.Bricks.Count.ToString(CultureInfo.InvariantCulture), Output.Tags(d.Tags),
-        ]),
-        3, 4, 5, 6);
+    public static string Devices(IEnumerable<DeviceInfoResponse> devices)
+    {
+        var text = new StringBuilder();
+        Devices(text, 0, devices.Select(TopologySummary.Device.From));
+        return text.ToString();
+    }
+
+    public static void Devices(StringBuilder text, int indent, IEnumerable<TopologySummary.Device> devices)
+    {
+        var sorted = devices.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray();
+        Output.Table(
+            text,
+            indent,
+            ["DEVICE", "ID", "STATE", "SIZE", "USED", "FREE", "BRICKS", "TAGS"],
+            sorted.Length,
+            (row, column) =>
+            {
+                var d = sorted[row];
+                return column switch
+                {
+                    0 => d.Name,
+                    1 => d.Id,
+                    2 => d.State,
+                    3 => Output.KiB(d.Total),
+                    4 => Output.KiB(d.Used, up: true),
+                    5 => Output.KiB(d.Free),
+                    6 => d.Bricks.Count.ToString(CultureInfo.InvariantCulture),
+                    _ => Output.Tags(d.Tags),
+                };
+            },
+            3, 4, 5, 6);
+    }
 
     public static string Device(DeviceInfoResponse d)
     {
@@ -76,10 +100,13 @@ internal static class Views
                 2);
     }
 
-    public static string Durability(VolumeInfoResponse v) => v.Durability.Type switch
+    public static string Durability(VolumeInfoResponse v) =>
+        Durability(v.Durability.Type, v.Durability.Replicate.Replica, v.Durability.Disperse.Data, v.Durability.Disperse.Redundancy);
+
+    public static string Durability(string? type, int replica, int data, int redundancy) => type switch
     {
-        "replicate" => "replica " + (v.Durability.Replicate.Replica == 0 ? 2 : v.Durability.Replicate.Replica).ToString(CultureInfo.InvariantCulture),
-        "disperse" => FormattableString.Invariant($"disperse {v.Durability.Disperse.Data}+{v.Durability.Disperse.Redundancy}"),
+        "replicate" => "replica " + (replica == 0 ? 2 : replica).ToString(CultureInfo.InvariantCulture),
+        "disperse" => FormattableString.Invariant($"disperse {data}+{redundancy}"),
         _ => "none",
     };
 
@@ -106,13 +133,37 @@ internal static class Views
         bricks.Select(b => (IReadOnlyList<string>)[b.Id, b.NodeId, b.DeviceId, Output.KiB(b.Size), b.Path]),
         3);
 
-    public static string VolumeTable(IEnumerable<VolumeInfoResponse> volumes) => Output.Table(
-        ["ID", "NAME", "CLUSTER", "SIZE", "DURABILITY", "BRICKS"],
-        volumes.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => (IReadOnlyList<string>)
-        [
-            v.Id, v.Name, v.Cluster, Output.GiB(v.Size), Durability(v), v.Bricks.Count.ToString(CultureInfo.InvariantCulture),
-        ]),
-        3, 5);
+    public static string VolumeTable(IEnumerable<VolumeInfoResponse> volumes)
+    {
+        var text = new StringBuilder();
+        VolumeTable(text, 0, volumes.Select(TopologySummary.Volume.From));
+        return text.ToString();
+    }
+
+    public static void VolumeTable(StringBuilder text, int indent, IEnumerable<TopologySummary.Volume> volumes)
+    {
+        var sorted = volumes.OrderBy(v => v.Name, StringComparer.Ordinal).ToArray();
+        var sizes = new SizeNames();
+        Output.Table(
+            text,
+            indent,
+            ["ID", "NAME", "CLUSTER", "SIZE", "DURABILITY", "BRICKS"],
+            sorted.Length,
+            (row, column) =>
+            {
+                var v = sorted[row];
+                return column switch
+                {
+                    0 => v.Id,
+                    1 => v.Name,
+                    2 => v.ClusterId,
+                    3 => sizes.GiB(v.Size),
+                    4 => v.Durability,
+                    _ => v.Bricks.ToString(CultureInfo.InvariantCulture),
+                };
+            },
+            3, 5);
+    }
 
     private static string Yes(bool value) => value ? "yes" : "no";
 }
