@@ -22,159 +22,39 @@ internal sealed record TopologySummary(IReadOnlyList<TopologySummary.Cluster> Cl
         var reader = new Utf8JsonReader(json);
         List<Cluster> clusters = [];
         reader.Read();
-        ForEachProperty(ref reader, (ref r) =>
-        {
-            if (!r.ValueTextEquals("clusters"u8))
-            {
-                return false;
-            }
-
-            r.Read();
-            ForEachElement(ref r, (ref e) => clusters.Add(ReadCluster(ref e)));
-            return true;
-        });
+        ForEachProperty(ref reader, (ref r) => Value(ref r, "clusters"u8, (ref v) => ForEachElement(ref v, (ref e) => clusters.Add(ReadCluster(ref e)))));
         return new TopologySummary(clusters);
     }
 
     private static Cluster ReadCluster(ref Utf8JsonReader reader)
     {
-        string id = string.Empty;
+        var id = string.Empty;
         bool file = false, block = false;
         List<Volume> volumes = [];
         List<Node> nodes = [];
         ForEachProperty(ref reader, (ref r) =>
-        {
-            if (r.ValueTextEquals("id"u8))
-            {
-                id = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("file"u8))
-            {
-                r.Read();
-                file = r.GetBoolean();
-            }
-            else if (r.ValueTextEquals("block"u8))
-            {
-                r.Read();
-                block = r.GetBoolean();
-            }
-            else if (r.ValueTextEquals("volumes"u8))
-            {
-                r.Read();
-                ForEachElement(ref r, (ref e) => volumes.Add(ReadVolume(ref e)));
-            }
-            else if (r.ValueTextEquals("nodes"u8))
-            {
-                r.Read();
-                ForEachElement(ref r, (ref e) => nodes.Add(ReadNode(ref e)));
-            }
-            else
-            {
-                return false;
-            }
-
-            return true;
-        });
+            Take(ref r, "id"u8, ref id) || Take(ref r, "file"u8, ref file) || Take(ref r, "block"u8, ref block)
+            || Value(ref r, "volumes"u8, (ref v) => ForEachElement(ref v, (ref e) => volumes.Add(ReadVolume(ref e))))
+            || Value(ref r, "nodes"u8, (ref v) => ForEachElement(ref v, (ref e) => nodes.Add(ReadNode(ref e)))));
         return new Cluster(id, file, block, volumes, nodes);
     }
 
     private static Volume ReadVolume(ref Utf8JsonReader reader)
     {
-        string id = string.Empty, name = string.Empty, cluster = string.Empty;
-        string? type = null;
+        string id = string.Empty, name = string.Empty, cluster = string.Empty, type = string.Empty;
         long size = 0;
         int replica = 0, data = 0, redundancy = 0, bricks = 0;
         ForEachProperty(ref reader, (ref r) =>
-        {
-            if (r.ValueTextEquals("id"u8))
+            Take(ref r, "id"u8, ref id) || Take(ref r, "name"u8, ref name) || Take(ref r, "cluster"u8, ref cluster) || Take(ref r, "size"u8, ref size)
+            || Value(ref r, "bricks"u8, (ref v) => ForEachElement(ref v, (ref e) =>
             {
-                id = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("name"u8))
-            {
-                name = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("cluster"u8))
-            {
-                cluster = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("size"u8))
-            {
-                r.Read();
-                size = r.GetInt64();
-            }
-            else if (r.ValueTextEquals("bricks"u8))
-            {
-                r.Read();
-                ForEachElement(ref r, (ref e) =>
-                {
-                    bricks++;
-                    e.Skip();
-                });
-            }
-            else if (r.ValueTextEquals("durability"u8))
-            {
-                r.Read();
-                ForEachProperty(ref r, (ref d) =>
-                {
-                    if (d.ValueTextEquals("type"u8))
-                    {
-                        d.Read();
-                        type = d.GetString();
-                    }
-                    else if (d.ValueTextEquals("replicate"u8))
-                    {
-                        d.Read();
-                        ForEachProperty(ref d, (ref p) =>
-                        {
-                            if (!p.ValueTextEquals("replica"u8))
-                            {
-                                return false;
-                            }
-
-                            p.Read();
-                            replica = p.GetInt32();
-                            return true;
-                        });
-                    }
-                    else if (d.ValueTextEquals("disperse"u8))
-                    {
-                        d.Read();
-                        ForEachProperty(ref d, (ref p) =>
-                        {
-                            if (p.ValueTextEquals("data"u8))
-                            {
-                                p.Read();
-                                data = p.GetInt32();
-                            }
-                            else if (p.ValueTextEquals("redundancy"u8))
-                            {
-                                p.Read();
-                                redundancy = p.GetInt32();
-                            }
-                            else
-                            {
-                                return false;
-                            }
-
-                            return true;
-                        });
-                    }
-                    else
-                    {
-                        return false;
-                    }
-
-                    return true;
-                });
-            }
-            else
-            {
-                return false;
-            }
-
-            return true;
-        });
+                bricks++;
+                e.Skip();
+            }))
+            || Value(ref r, "durability"u8, (ref v) => ForEachProperty(ref v, (ref d) =>
+                Take(ref d, "type"u8, ref type)
+                || Value(ref d, "replicate"u8, (ref x) => ForEachProperty(ref x, (ref p) => Take(ref p, "replica"u8, ref replica)))
+                || Value(ref d, "disperse"u8, (ref x) => ForEachProperty(ref x, (ref p) => Take(ref p, "data"u8, ref data) || Take(ref p, "redundancy"u8, ref redundancy))))));
         return new Volume(id, name, cluster, size, Views.Durability(type, replica, data, redundancy), bricks);
     }
 
@@ -183,55 +63,14 @@ internal sealed record TopologySummary(IReadOnlyList<TopologySummary.Cluster> Cl
         string id = string.Empty, state = string.Empty;
         var zone = 0;
         List<string> manage = [], storage = [];
-        IReadOnlyDictionary<string, string>? tags = null;
+        Dictionary<string, string>? tags = null;
         List<Device> devices = [];
         ForEachProperty(ref reader, (ref r) =>
-        {
-            if (r.ValueTextEquals("id"u8))
-            {
-                id = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("state"u8))
-            {
-                state = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("zone"u8))
-            {
-                r.Read();
-                zone = r.GetInt32();
-            }
-            else if (r.ValueTextEquals("tags"u8))
-            {
-                tags = ReadTags(ref r);
-            }
-            else if (r.ValueTextEquals("hostnames"u8))
-            {
-                r.Read();
-                ForEachProperty(ref r, (ref h) =>
-                {
-                    var list = h.ValueTextEquals("manage"u8) ? manage : h.ValueTextEquals("storage"u8) ? storage : null;
-                    if (list is null)
-                    {
-                        return false;
-                    }
-
-                    h.Read();
-                    ForEachElement(ref h, (ref e) => list.Add(e.GetString() ?? string.Empty));
-                    return true;
-                });
-            }
-            else if (r.ValueTextEquals("devices"u8))
-            {
-                r.Read();
-                ForEachElement(ref r, (ref e) => devices.Add(ReadDevice(ref e)));
-            }
-            else
-            {
-                return false;
-            }
-
-            return true;
-        });
+            Take(ref r, "id"u8, ref id) || Take(ref r, "state"u8, ref state) || Take(ref r, "zone"u8, ref zone) || Take(ref r, "tags"u8, ref tags)
+            || Value(ref r, "hostnames"u8, (ref v) => ForEachProperty(ref v, (ref h) =>
+                Value(ref h, "manage"u8, (ref x) => ForEachElement(ref x, (ref e) => manage.Add(e.GetString() ?? string.Empty)))
+                || Value(ref h, "storage"u8, (ref x) => ForEachElement(ref x, (ref e) => storage.Add(e.GetString() ?? string.Empty)))))
+            || Value(ref r, "devices"u8, (ref v) => ForEachElement(ref v, (ref e) => devices.Add(ReadDevice(ref e)))));
         return new Node(id, zone, state, manage, storage, tags, devices);
     }
 
@@ -239,66 +78,13 @@ internal sealed record TopologySummary(IReadOnlyList<TopologySummary.Cluster> Cl
     {
         string id = string.Empty, name = string.Empty, state = string.Empty;
         long total = 0, used = 0, free = 0;
-        IReadOnlyDictionary<string, string>? tags = null;
+        Dictionary<string, string>? tags = null;
         List<Brick> bricks = [];
         ForEachProperty(ref reader, (ref r) =>
-        {
-            if (r.ValueTextEquals("id"u8))
-            {
-                id = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("name"u8))
-            {
-                name = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("state"u8))
-            {
-                state = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("tags"u8))
-            {
-                tags = ReadTags(ref r);
-            }
-            else if (r.ValueTextEquals("storage"u8))
-            {
-                r.Read();
-                ForEachProperty(ref r, (ref s) =>
-                {
-                    if (s.ValueTextEquals("total"u8))
-                    {
-                        s.Read();
-                        total = s.GetInt64();
-                    }
-                    else if (s.ValueTextEquals("used"u8))
-                    {
-                        s.Read();
-                        used = s.GetInt64();
-                    }
-                    else if (s.ValueTextEquals("free"u8))
-                    {
-                        s.Read();
-                        free = s.GetInt64();
-                    }
-                    else
-                    {
-                        return false;
-                    }
-
-                    return true;
-                });
-            }
-            else if (r.ValueTextEquals("bricks"u8))
-            {
-                r.Read();
-                ForEachElement(ref r, (ref e) => bricks.Add(ReadBrick(ref e)));
-            }
-            else
-            {
-                return false;
-            }
-
-            return true;
-        });
+            Take(ref r, "id"u8, ref id) || Take(ref r, "name"u8, ref name) || Take(ref r, "state"u8, ref state) || Take(ref r, "tags"u8, ref tags)
+            || Value(ref r, "storage"u8, (ref v) => ForEachProperty(ref v, (ref p) =>
+                Take(ref p, "total"u8, ref total) || Take(ref p, "used"u8, ref used) || Take(ref p, "free"u8, ref free)))
+            || Value(ref r, "bricks"u8, (ref v) => ForEachElement(ref v, (ref e) => bricks.Add(ReadBrick(ref e)))));
         return new Device(id, name, state, total, used, free, tags, bricks);
     }
 
@@ -306,53 +92,96 @@ internal sealed record TopologySummary(IReadOnlyList<TopologySummary.Cluster> Cl
     {
         string id = string.Empty, volume = string.Empty;
         long size = 0;
-        ForEachProperty(ref reader, (ref r) =>
-        {
-            if (r.ValueTextEquals("id"u8))
-            {
-                id = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("volume"u8))
-            {
-                volume = NextString(ref r);
-            }
-            else if (r.ValueTextEquals("size"u8))
-            {
-                r.Read();
-                size = r.GetInt64();
-            }
-            else
-            {
-                return false;
-            }
-
-            return true;
-        });
+        ForEachProperty(ref reader, (ref r) => Take(ref r, "id"u8, ref id) || Take(ref r, "volume"u8, ref volume) || Take(ref r, "size"u8, ref size));
         return new Brick(id, volume, size);
     }
 
-    private static Dictionary<string, string>? ReadTags(ref Utf8JsonReader reader)
+    // Each Take reads the value of the property the reader is on into target, if it is the property named.
+    private static bool Take(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref string target)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!Next(ref reader, name))
         {
-            return null;
+            return false;
         }
 
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        target = reader.GetString() ?? string.Empty;
+        return true;
+    }
+
+    private static bool Take(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref long target)
+    {
+        if (!Next(ref reader, name))
+        {
+            return false;
+        }
+
+        target = reader.GetInt64();
+        return true;
+    }
+
+    private static bool Take(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref int target)
+    {
+        if (!Next(ref reader, name))
+        {
+            return false;
+        }
+
+        target = reader.GetInt32();
+        return true;
+    }
+
+    private static bool Take(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref bool target)
+    {
+        if (!Next(ref reader, name))
+        {
+            return false;
+        }
+
+        target = reader.GetBoolean();
+        return true;
+    }
+
+    /// <summary>Tags: an object of strings, or null.</summary>
+    private static bool Take(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref Dictionary<string, string>? target)
+    {
+        if (!Next(ref reader, name))
+        {
+            return false;
+        }
+
+        Dictionary<string, string>? tags = reader.TokenType == JsonTokenType.Null ? null : new(StringComparer.Ordinal);
         ForEachProperty(ref reader, (ref r) =>
         {
             var key = r.GetString()!;
-            tags[key] = NextString(ref r);
+            r.Read();
+            tags![key] = r.GetString() ?? string.Empty;
             return true;
         });
-        return tags;
+        target = tags;
+        return true;
     }
 
-    private static string NextString(ref Utf8JsonReader reader)
+    /// <summary>Hands the value of the property named to <paramref name="value"/>, positioned on its first token.</summary>
+    private static bool Value(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ElementReader value)
     {
+        if (!Next(ref reader, name))
+        {
+            return false;
+        }
+
+        value(ref reader);
+        return true;
+    }
+
+    private static bool Next(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        if (!reader.ValueTextEquals(name))
+        {
+            return false;
+        }
+
         reader.Read();
-        return reader.GetString() ?? string.Empty;
+        return true;
     }
 
     private delegate bool PropertyReader(ref Utf8JsonReader reader);
