@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -34,6 +35,33 @@ internal sealed class Invocation(ParsedLine line, Func<Api> api, TextWriter stdo
     public async Task<int> ShowAsync(string json, Func<string> human)
     {
         await Out.WriteAsync(Json ? json.TrimEnd('\n') + "\n" : human());
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Prints JSON the server sent as UTF-8, ending in one newline like <see cref="ShowAsync"/>. On a stream (the
+    /// process's stdout) the bytes go straight through, without a string of them in between.
+    /// </summary>
+    public async Task<int> ShowUtf8Async(byte[] json)
+    {
+        var end = json.Length;
+        while (end > 0 && json[end - 1] == (byte)'\n')
+        {
+            end--;
+        }
+
+        if (Out is StreamWriter { Encoding: UTF8Encoding } writer)
+        {
+            await writer.FlushAsync(Ct);
+            await writer.BaseStream.WriteAsync(json.AsMemory(0, end), Ct);
+            await writer.BaseStream.WriteAsync("\n"u8.ToArray(), Ct);
+            await writer.BaseStream.FlushAsync(Ct);
+        }
+        else
+        {
+            await Out.WriteAsync(Encoding.UTF8.GetString(json, 0, end) + "\n");
+        }
+
         return ExitCodes.Ok;
     }
 

@@ -24,8 +24,8 @@ internal static class TopologyCommands
     {
         if (i.Json)
         {
-            // Printed as the server sent it, unparsed: at 10,000 volumes that is most of the time saved.
-            return await i.ShowAsync(await TopologyReader.ReadJsonAsync(i, i.Ct), () => string.Empty);
+            // Printed as the server sent it, unparsed and undecoded: at 10,000 volumes that is most of the time saved.
+            return await i.ShowUtf8Async(await TopologyReader.ReadJsonAsync(i, i.Ct));
         }
 
         var topology = await TopologyReader.ReadSummaryAsync(i, i.Ct);

@@ -35,16 +35,16 @@ internal static class TopologyReader
         }
     }
 
-    /// <summary>The topology's JSON only, parsed only when it has to be assembled by fanning out.</summary>
-    public static async Task<string> ReadJsonAsync(Invocation i, CancellationToken ct)
+    /// <summary>The topology's JSON as UTF-8, parsed only when it has to be assembled by fanning out.</summary>
+    public static async Task<byte[]> ReadJsonAsync(Invocation i, CancellationToken ct)
     {
         try
         {
-            return await i.Api.GetAsync("/topology", ct);
+            return await i.Api.GetUtf8Async("/topology", ct);
         }
         catch (ServerException ex) when (ex.RouteMissing)
         {
-            return JsonSerializer.Serialize(await FanOutAsync(i.Api, ct), HeketiJsonContext.Default.TopologyInfoResponse);
+            return JsonSerializer.SerializeToUtf8Bytes(await FanOutAsync(i.Api, ct), HeketiJsonContext.Default.TopologyInfoResponse);
         }
     }
 
