@@ -9,11 +9,13 @@ export DOTNET_NOLOGO := 1
 
 all: build
 
-## build: compile everything and leave runnable bin/aplo-server and bin/aplo (the CLI)
+## build: compile everything and leave runnable bin/aplo-server and bin/aplo (the CLI, Native AOT)
 build:
 	$(DOTNET) build Aplo.slnx -c $(CONFIGURATION)
 	$(DOTNET) publish src/Aplo.Server/Aplo.Server.csproj -c $(CONFIGURATION) --no-build -o .build/aplo-server
-	$(DOTNET) publish src/Aplo.Cli/Aplo.Cli.csproj -c $(CONFIGURATION) --no-build -o .build/aplo
+	scripts/native-toolchain
+	rm -rf .build/aplo
+	$(DOTNET) publish src/Aplo.Cli/Aplo.Cli.csproj -c $(CONFIGURATION) -r linux-x64 -o .build/aplo
 	@mkdir -p bin
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/../.build/aplo-server/aplo-server" "$$@"\n' > bin/aplo-server
 	@printf '#!/bin/sh\nexec "$$(dirname "$$(readlink -f "$$0")")/../.build/aplo/aplo" "$$@"\n' > bin/aplo

@@ -7,7 +7,7 @@ public sealed class BinaryTests
 {
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "aplo"), args)
+        var start = new ProcessStartInfo(AploBinary.Path, args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

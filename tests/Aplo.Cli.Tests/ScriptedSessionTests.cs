@@ -59,7 +59,7 @@ public sealed partial class ScriptedSessionTests : IAsyncLifetime
     [Fact]
     public async Task Session_RunsInBash_WithTheAploBinaryAsHeketiCli()
     {
-        var aplo = Path.Combine(AppContext.BaseDirectory, "aplo");
+        var aplo = AploBinary.Path;
         var start = new ProcessStartInfo("bash", ["--norc", "--noprofile", "-c", $"heketi-cli() {{ '{aplo}' \"$@\"; }}\nexport -f heketi-cli 2>/dev/null\n" + Script])
         {
             WorkingDirectory = cli.Directory,
