@@ -57,13 +57,16 @@ internal static class TopologyRead
             var topology = app.Services.GetRequiredService<Aplo.Core.Topology.TopologyManager>();
             var fragments = new Aplo.Server.Http.TopologyJsonCache();
             var build = new Stats();
+            async Task ChangeAsync()
+            {
+                using var tag = await client.SendAsync(
+                    HttpMethod.Post, $"/nodes/{nodeId}/tags", new StringContent($$"""{"tags":{"bench":"{{change++}}"},"change_type":"update"}""", System.Text.Encoding.UTF8, "application/json"), ct);
+                tag.EnsureSuccessStatusCode();
+            }
+
             for (var round = 0; round <= rounds; round++)
             {
-                using (var tag = await client.SendAsync(
-                    HttpMethod.Post, $"/nodes/{nodeId}/tags", new StringContent($$"""{"tags":{"bench":"{{change++}}"},"change_type":"update"}""", System.Text.Encoding.UTF8, "application/json"), ct))
-                {
-                    tag.EnsureSuccessStatusCode();
-                }
+                await ChangeAsync();
 
                 // The server's own part on a cache like the route's (which this does not warm): gather under the read
                 // lock, serialize what changed, stitch.
@@ -108,6 +111,34 @@ internal static class TopologyRead
                 return Task.CompletedTask;
             }, ct), hello);
 
+            // As a person runs it: the published binary (make build), process start included. Baseline: the same
+            // binary printing its version, which is the cost of starting the process alone.
+            if (AploBinary() is { } aplo)
+            {
+                var variables = environment.Variables;
+                var start = await TimeAsync(rounds, () => ProcessAsync(aplo, variables, ct, "--version"), ct);
+                Row(output, "bin/aplo --version (process start only)", start, hello);
+                Row(output, "bin/aplo topology info --json (process)", await TimeAsync(rounds, () => ProcessAsync(aplo, variables, ct, "topology", "info", "--json"), ct), hello);
+                Row(output, "bin/aplo topology info (process, tables)", await TimeAsync(rounds, () => ProcessAsync(aplo, variables, ct, "topology", "info"), ct), hello);
+                var afterChange = new Stats();
+                for (var round = 0; round <= rounds; round++)
+                {
+                    await ChangeAsync();
+                    var t = Stopwatch.GetTimestamp();
+                    await ProcessAsync(aplo, variables, ct, "topology", "info");
+                    if (round > 0)
+                    {
+                        afterChange.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    }
+                }
+
+                Row(output, "bin/aplo topology info (process, tables) after a change", afterChange, hello);
+            }
+            else
+            {
+                output.WriteLine("| bin/aplo rows left out: no .build/aplo/aplo (run make build) | | | |");
+            }
+
             // heketi-cli's way: clusters, the cluster, every volume, every node.
             var fanout = await TimeAsync(quick ? 1 : 3, async () =>
             {
@@ -132,6 +163,46 @@ internal static class TopologyRead
         if (code != 0)
         {
             throw new InvalidOperationException($"aplo {string.Join(' ', args)} exited {code}");
+        }
+    }
+
+    /// <summary>The binary <c>make build</c> publishes, found from the repository root above this program.</summary>
+    private static string? AploBinary()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Aplo.slnx")))
+            {
+                var path = Path.Combine(dir.FullName, ".build", "aplo", "aplo");
+                return File.Exists(path) ? path : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs the binary to its end with the output read and dropped, as a terminal would take it.</summary>
+    private static async Task ProcessAsync(string path, IReadOnlyDictionary<string, string> variables, CancellationToken ct, params string[] args)
+    {
+        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in variables)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {path}");
+        var stdout = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        await stdout;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{path} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
         }
     }
 
