@@ -30,5 +30,6 @@ namespace Aplo.Contracts;
 [JsonSerializable(typeof(PendingOperationListResponse))]
 [JsonSerializable(typeof(PendingOperationsCleanRequest))]
 [JsonSerializable(typeof(TopologyInfoResponse))]
+[JsonSerializable(typeof(TopologyBriefResponse))]
 [JsonSerializable(typeof(LogLevelInfo))]
 public sealed partial class HeketiJsonContext : JsonSerializerContext;

@@ -57,6 +57,39 @@ public sealed class TopologyApiTests : ApiTestBase
     }
 
     [Fact]
+    public async Task TopologyBrief_HasWhatTheFullAnswerHas_LessBrickDetailAndMounts()
+    {
+        await TopologyBuilder.BuildAsync(Admin, 3, 1, 2, Ct);
+        await Admin.VolumeCreateAsync(new VolumeCreateRequest { Size = 5, Durability = new() { Type = "replicate", Replicate = new() { Replica = 3 } } }, Ct);
+        await Admin.VolumeCreateAsync(new VolumeCreateRequest { Size = 4, Durability = new() { Type = "disperse", Disperse = new() { Data = 2, Redundancy = 1 } } }, Ct);
+        var fullText = await ExpectAsync(HttpStatusCode.OK, "GET", "/topology");
+        var full = JsonSerializer.Deserialize(fullText, HeketiJsonContext.Default.TopologyInfoResponse)!.Clusters.Single();
+
+        var briefText = await ExpectAsync(HttpStatusCode.OK, "GET", "/topology?brief=true");
+        var brief = JsonSerializer.Deserialize(briefText, HeketiJsonContext.Default.TopologyBriefResponse)!.Clusters.Single();
+
+        Assert.Equal(full.Id, brief.Id);
+        Assert.Equal(
+            full.Volumes.Select(v => (v.Id, v.Name, v.Cluster, v.Size, v.Durability.Type, v.Bricks.Count)),
+            brief.Volumes.Select(v => (v.Id, v.Name, v.Cluster, v.Size, v.Durability.Type, v.BrickCount)));
+        Assert.Equal(
+            full.Nodes.SelectMany(n => n.Devices.Select(d => (n.Id, n.State, d.Id, d.Name, d.State, d.Storage.Free, string.Join(",", d.Bricks.Select(b => $"{b.Id}/{b.VolumeId}/{b.Size}"))))),
+            brief.Nodes.SelectMany(n => n.Devices.Select(d => (n.Id, n.State, d.Id, d.Name, d.State, d.Storage.Free, string.Join(",", d.Bricks.Select(b => $"{b.Id}/{b.Volume}/{b.Size}"))))));
+        Assert.DoesNotContain("/var/lib/heketi/mounts", briefText, StringComparison.Ordinal);
+        Assert.True(briefText.Length * 2 < fullText.Length, $"brief {briefText.Length} bytes, full {fullText.Length}");
+
+        Assert.Equal(fullText, await ExpectAsync(HttpStatusCode.OK, "GET", "/topology?brief=false"));
+    }
+
+    [Theory]
+    [InlineData("/topology?brief=yes")]
+    [InlineData("/topology?brief=true&brief=false")]
+    public async Task TopologyBrief_NotTrueOrFalse_Is400(string path)
+    {
+        Assert.Equal("brief must be true or false", (await ExpectAsync(HttpStatusCode.BadRequest, "GET", path)).Trim());
+    }
+
+    [Fact]
     public async Task Topology_OfAnEmptyServer_HasNoClusters()
     {
         Assert.Equal("""{"clusters":[]}""", await ExpectAsync(HttpStatusCode.OK, "GET", "/topology"));

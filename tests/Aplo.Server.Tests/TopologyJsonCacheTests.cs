@@ -1,9 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Json;
-using Aplo.Contracts;
 using Aplo.Core.Topology;
-using Aplo.Server.Endpoints;
 using Aplo.Server.Http;
 using Aplo.TestKit;
 
@@ -14,28 +11,34 @@ public sealed class TopologyJsonCacheTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Get_OfAnEmptyModel_IsTheSerializersAnswer()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_OfAnEmptyModel_IsTheSerializersAnswer(string shape)
     {
         var topology = await TopologyManager.OpenAsync(new MemoryTopologyStore(), Ct);
-        AssertMatchesPlain(topology, new TopologyJsonCache());
+        AssertMatchesPlain(topology, new TopologyJsonCache(Shape(shape)));
     }
 
-    [Fact]
-    public async Task Get_OfSeveralClusters_IsTheSerializersAnswer()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_OfSeveralClusters_IsTheSerializersAnswer(string shape)
     {
         var (topology, _) = await BuildAsync();
-        var cache = new TopologyJsonCache();
+        var cache = new TopologyJsonCache(Shape(shape));
 
         AssertMatchesPlain(topology, cache);
         Assert.Equal(3 + 3, cache.Serializations); // every volume and node once
     }
 
-    [Fact]
-    public async Task Get_WrittenToAPipe_IsTheSameBytes()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_WrittenToAPipe_IsTheSameBytes(string shape)
     {
         var (topology, _) = await BuildAsync();
-        var body = new TopologyJsonCache().Get(topology);
+        var body = new TopologyJsonCache(Shape(shape)).Get(topology);
         var pipe = new Pipe();
 
         await body.WriteToAsync(pipe.Writer, Ct);
@@ -43,15 +46,17 @@ public sealed class TopologyJsonCacheTests
         using var read = new MemoryStream();
         await pipe.Reader.CopyToAsync(read, Ct);
 
-        Assert.Equal(Plain(topology), Encoding.UTF8.GetString(read.ToArray()));
+        Assert.Equal(Plain(topology, Shape(shape)), Encoding.UTF8.GetString(read.ToArray()));
         Assert.Equal(body.Length, read.Length);
     }
 
-    [Fact]
-    public async Task Get_OfAnUnchangedModel_ReturnsTheSameAnswerWithoutSerializing()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_OfAnUnchangedModel_ReturnsTheSameAnswerWithoutSerializing(string shape)
     {
         var (topology, _) = await BuildAsync();
-        var cache = new TopologyJsonCache();
+        var cache = new TopologyJsonCache(Shape(shape));
         var first = cache.Get(topology);
         var count = cache.Serializations;
 
@@ -59,11 +64,13 @@ public sealed class TopologyJsonCacheTests
         Assert.Equal(count, cache.Serializations);
     }
 
-    [Fact]
-    public async Task Get_AfterANodeTagChange_RemakesOnlyThatNode()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_AfterANodeTagChange_RemakesOnlyThatNode(string shape)
     {
         var (topology, t) = await BuildAsync();
-        var cache = new TopologyJsonCache();
+        var cache = new TopologyJsonCache(Shape(shape));
         cache.Get(topology);
         var count = cache.Serializations;
 
@@ -73,11 +80,13 @@ public sealed class TopologyJsonCacheTests
         Assert.Equal(count + 1, cache.Serializations);
     }
 
-    [Fact]
-    public async Task Get_AfterADeviceStateChange_RemakesOnlyItsNode()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_AfterADeviceStateChange_RemakesOnlyItsNode(string shape)
     {
         var (topology, t) = await BuildAsync();
-        var cache = new TopologyJsonCache();
+        var cache = new TopologyJsonCache(Shape(shape));
         cache.Get(topology);
         var count = cache.Serializations;
 
@@ -87,11 +96,13 @@ public sealed class TopologyJsonCacheTests
         Assert.Equal(count + 1, cache.Serializations);
     }
 
-    [Fact]
-    public async Task Get_AfterAVolumeCreate_RemakesTheVolumeAndTheNodesOfItsBricks()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_AfterAVolumeCreate_RemakesTheVolumeAndTheNodesOfItsBricks(string shape)
     {
         var (topology, t) = await BuildAsync();
-        var cache = new TopologyJsonCache();
+        var cache = new TopologyJsonCache(Shape(shape));
         cache.Get(topology);
         var count = cache.Serializations;
 
@@ -101,11 +112,13 @@ public sealed class TopologyJsonCacheTests
         Assert.Equal(count + 3, cache.Serializations);
     }
 
-    [Fact]
-    public async Task Get_AfterAVolumeDelete_DropsItAndRemakesTheNodesOfItsBricks()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_AfterAVolumeDelete_DropsItAndRemakesTheNodesOfItsBricks(string shape)
     {
         var (topology, t) = await BuildAsync();
-        var cache = new TopologyJsonCache();
+        var cache = new TopologyJsonCache(Shape(shape));
         cache.Get(topology);
         var count = cache.Serializations;
 
@@ -123,14 +136,16 @@ public sealed class TopologyJsonCacheTests
 
         AssertMatchesPlain(topology, cache);
         Assert.Equal(count + 2, cache.Serializations);
-        Assert.DoesNotContain(t.VolumeA1, Plain(topology), StringComparison.Ordinal);
+        Assert.DoesNotContain(t.VolumeA1, Plain(topology, Shape(shape)), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Get_AfterANewNode_RemakesTheClustersVolumesForTheirMountHosts()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_AfterANewNode_RemakesTheClustersVolumesForTheirMountHosts(string shape)
     {
         var (topology, _) = await BuildAsync();
-        var cache = new TopologyJsonCache();
+        var cache = new TopologyJsonCache(Shape(shape));
         cache.Get(topology);
         var count = cache.Serializations;
 
@@ -140,11 +155,13 @@ public sealed class TopologyJsonCacheTests
         Assert.Equal(count + 1 + 1, cache.Serializations);
     }
 
-    [Fact]
-    public async Task Get_HidesWhatAnOperationInFlightHolds()
+    [Theory]
+    [InlineData("heketi")]
+    [InlineData("brief")]
+    public async Task Get_HidesWhatAnOperationInFlightHolds(string shape)
     {
         var (topology, t) = await BuildAsync();
-        var cache = new TopologyJsonCache();
+        var cache = new TopologyJsonCache(Shape(shape));
         cache.Get(topology);
 
         await topology.WriteAsync(
@@ -157,15 +174,17 @@ public sealed class TopologyJsonCacheTests
             Ct);
 
         AssertMatchesPlain(topology, cache);
-        Assert.DoesNotContain("vol-pending", Plain(topology), StringComparison.Ordinal);
-        Assert.DoesNotContain("a-pending", Plain(topology), StringComparison.Ordinal);
+        Assert.DoesNotContain("vol-pending", Plain(topology, Shape(shape)), StringComparison.Ordinal);
+        Assert.DoesNotContain("a-pending", Plain(topology, Shape(shape)), StringComparison.Ordinal);
     }
 
     private static void AssertMatchesPlain(TopologyManager topology, TopologyJsonCache cache) =>
-        Assert.Equal(Plain(topology), Encoding.UTF8.GetString(cache.Get(topology).ToArray()));
+        Assert.Equal(Plain(topology, cache.Shape), Encoding.UTF8.GetString(cache.Get(topology).ToArray()));
 
-    private static string Plain(TopologyManager topology) =>
-        JsonSerializer.Serialize(topology.Read(TopologyEndpoints.Build), HeketiJsonContext.Default.TopologyInfoResponse);
+    /// <summary>The whole answer serialized at once, which the stitched fragments must equal.</summary>
+    private static string Plain(TopologyManager topology, TopologyShape shape) => Encoding.UTF8.GetString(topology.Read(shape.Whole));
+
+    private static TopologyShape Shape(string name) => name == "brief" ? TopologyShape.Brief : TopologyShape.Heketi;
 
     /// <summary>
     /// Cluster a: nodes a1 (two devices) and a2 (a tag that needs escaping), volumes vol-a1 (a brick on a1 and on a2)

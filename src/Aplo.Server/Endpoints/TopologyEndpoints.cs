@@ -1,4 +1,5 @@
 using Aplo.Contracts;
+using Aplo.Core.Errors;
 using Aplo.Core.Operations;
 using Aplo.Core.Topology;
 using Aplo.Server.Http;
@@ -13,9 +14,22 @@ public static class TopologyEndpoints
 {
     public static IEndpointRouteBuilder MapTopology(this IEndpointRouteBuilder app)
     {
-        var cache = new TopologyJsonCache();
-        app.MapGet("/topology", (HttpContext context, TopologyManager topology) => Info(context, topology, cache));
+        var full = new TopologyJsonCache(TopologyShape.Heketi);
+        var brief = new TopologyJsonCache(TopologyShape.Brief);
+        app.MapGet("/topology", (HttpContext context, TopologyManager topology) => Info(context, topology, Brief(context.Request) ? brief : full));
         return app;
+    }
+
+    /// <summary><c>?brief=true</c> asks for what topology info's tables show (<see cref="TopologyBriefResponse"/>).</summary>
+    private static bool Brief(HttpRequest request)
+    {
+        var values = request.Query["brief"];
+        return values.Count switch
+        {
+            0 => false,
+            1 when bool.TryParse(values[0], out var brief) => brief,
+            _ => throw new AploException(ErrorKind.Validation, "brief must be true or false"),
+        };
     }
 
     private static async Task Info(HttpContext context, TopologyManager topology, TopologyJsonCache cache)
@@ -26,6 +40,35 @@ public static class TopologyEndpoints
         context.Response.ContentLength = body.Length;
         await body.WriteToAsync(context.Response.BodyWriter, context.RequestAborted);
     }
+
+    /// <summary>The brief answer's views built whole: the reference the brief cache must match byte for byte.</summary>
+    internal static TopologyBriefResponse BuildBrief(TopologyModel model) => new()
+    {
+        Clusters =
+        [
+            .. model.Clusters.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => new TopologyBriefCluster
+            {
+                Id = c.Id,
+                File = c.File,
+                Block = c.Block,
+                Volumes =
+                [
+                    .. model.VolumeIdsOf(c.Id)
+                        .Select(id => model.Volumes[id])
+                        .Where(v => VolumeService.IsVisible(model, v))
+                        .Select(v => TopologyViews.VolumeBrief(v, TopologyViews.VisibleBricks(model, v).Count())),
+                ],
+                Nodes =
+                [
+                    .. model.NodeIdsOf(c.Id)
+                        .Select(id => model.Nodes[id])
+                        .Where(n => n.PendingOperationId is null)
+                        .Select(n => TopologyViews.NodeBrief(
+                            n, TopologyViews.VisibleDevices(model, n).Select(d => TopologyViews.DeviceBrief(d, TopologyViews.VisibleBricksOnDevice(model, d))))),
+                ],
+            }),
+        ],
+    };
 
     /// <summary>The answer's views built whole: the reference the cached fragments must match byte for byte.</summary>
 

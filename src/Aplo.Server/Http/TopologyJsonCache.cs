@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Aplo.Contracts;
 using Aplo.Core.Operations;
 using Aplo.Core.Topology;
 
@@ -10,20 +8,27 @@ namespace Aplo.Server.Http;
 /// bricks), and keeps each fragment for as long as what it was made from is unchanged. Model entities are immutable
 /// records replaced on every change, so "unchanged" is reference equality on the entities a fragment was built from.
 /// After a change only the changed entities' fragments are made again; under the read lock only references are
-/// gathered. The bytes are exactly those of serializing <see cref="Endpoints.TopologyEndpoints.Build"/>'s views:
-/// every fragment and envelope comes from the same source-generated serializer.
+/// gathered. The bytes are exactly those of serializing the whole answer's views (<see cref="TopologyShape"/>): every
+/// fragment and envelope comes from the same source-generated serializer.
 /// </summary>
-internal sealed class TopologyJsonCache
+internal sealed class TopologyJsonCache(TopologyShape shape)
 {
     private static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
-    private static readonly (ReadOnlyMemory<byte> Open, ReadOnlyMemory<byte> Close) Outer =
-        SplitAtEmptyArray(JsonSerializer.SerializeToUtf8Bytes(new TopologyInfoResponse { Clusters = [] }, HeketiJsonContext.Default.TopologyInfoResponse));
 
+    private readonly (ReadOnlyMemory<byte> Open, ReadOnlyMemory<byte> Close) outer = SplitAtEmptyArray(shape.Empty());
     private readonly Lock gate = new();
     private Dictionary<string, VolumeFragment> volumes = new(StringComparer.Ordinal);
     private Dictionary<string, NodeFragment> nodes = new(StringComparer.Ordinal);
     private Dictionary<string, string[]> hostsByCluster = new(StringComparer.Ordinal);
     private volatile TopologyBody? last;
+
+    /// <summary>heketi-cli's shape, the plain <c>GET /topology</c>.</summary>
+    public TopologyJsonCache()
+        : this(TopologyShape.Heketi)
+    {
+    }
+
+    public TopologyShape Shape => shape;
 
     /// <summary>How many volume and node fragments have been serialized: the test seam that shows reuse.</summary>
     public int Serializations { get; private set; }
@@ -76,7 +81,7 @@ internal sealed class TopologyJsonCache
         var nextNodes = new Dictionary<string, NodeFragment>(nodes.Count, StringComparer.Ordinal);
         var nextHosts = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var segments = new List<ReadOnlyMemory<byte>>();
-        segments.Add(Outer.Open);
+        segments.Add(outer.Open);
         foreach (var cluster in clusters)
         {
             if (segments.Count > 1)
@@ -88,14 +93,15 @@ internal sealed class TopologyJsonCache
             var hosts = hostsByCluster.TryGetValue(cluster.Cluster.Id, out var known) && known.AsSpan().SequenceEqual(cluster.Hosts) ? known : cluster.Hosts;
             nextHosts[cluster.Cluster.Id] = hosts;
 
-            var (head, middle, tail) = Envelope(cluster.Cluster);
+            var (head, middle, tail) = Envelope(shape.Cluster(cluster.Cluster));
             segments.Add(head);
             for (var i = 0; i < cluster.Volumes.Count; i++)
             {
                 var (v, bricks) = cluster.Volumes[i];
                 if (!volumes.TryGetValue(v.Id, out var fragment) || !ReferenceEquals(fragment.Volume, v) || !ReferenceEquals(fragment.Hosts, hosts) || !Same(fragment.Bricks, bricks))
                 {
-                    fragment = new VolumeFragment(v, hosts, bricks, Serialize(TopologyViews.Volume(v, hosts, bricks), HeketiJsonContext.Default.VolumeInfoResponse));
+                    Serializations++;
+                    fragment = new VolumeFragment(v, hosts, bricks, shape.Volume(v, hosts, bricks));
                 }
 
                 nextVolumes[v.Id] = fragment;
@@ -108,8 +114,8 @@ internal sealed class TopologyJsonCache
                 var (n, devices) = cluster.Nodes[i];
                 if (!nodes.TryGetValue(n.Id, out var fragment) || !ReferenceEquals(fragment.Node, n) || !Same(fragment.Devices, devices))
                 {
-                    var view = TopologyViews.Node(n, devices.Select(d => TopologyViews.Device(d.Device, d.Bricks)));
-                    fragment = new NodeFragment(n, devices, Serialize(view, HeketiJsonContext.Default.NodeInfoResponse));
+                    Serializations++;
+                    fragment = new NodeFragment(n, devices, shape.Node(n, devices.Select(d => (d.Device, d.Bricks))));
                 }
 
                 nextNodes[n.Id] = fragment;
@@ -119,17 +125,11 @@ internal sealed class TopologyJsonCache
             segments.Add(tail);
         }
 
-        segments.Add(Outer.Close);
+        segments.Add(outer.Close);
         volumes = nextVolumes;
         nodes = nextNodes;
         hostsByCluster = nextHosts;
         return new TopologyBody(version, segments, segments.Sum(s => (long)s.Length));
-    }
-
-    private byte[] Serialize<T>(T view, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-    {
-        Serializations++;
-        return JsonSerializer.SerializeToUtf8Bytes(view, type);
     }
 
     private static void AddElement(List<ReadOnlyMemory<byte>> segments, int index, byte[] json)
@@ -146,11 +146,8 @@ internal sealed class TopologyJsonCache
     /// A cluster's envelope is the serializer's own output for the cluster with no volumes and no nodes, cut at the
     /// two empty arrays (the first two properties, before the id), so its bytes are the serializer's too.
     /// </summary>
-    private static (ReadOnlyMemory<byte> Head, ReadOnlyMemory<byte> Middle, ReadOnlyMemory<byte> Tail) Envelope(Cluster c)
+    private static (ReadOnlyMemory<byte> Head, ReadOnlyMemory<byte> Middle, ReadOnlyMemory<byte> Tail) Envelope(byte[] json)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(
-            new TopologyCluster { Id = c.Id, File = c.File, Block = c.Block, Volumes = [], Nodes = [] },
-            HeketiJsonContext.Default.TopologyCluster);
         var (head, rest) = SplitAtEmptyArray(json);
         var (middle, tail) = SplitAtEmptyArray(rest);
         return (head, middle, tail);

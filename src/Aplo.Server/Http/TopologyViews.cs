@@ -66,7 +66,6 @@ public static class TopologyViews
     /// <summary>A volume's view from its mount hosts and visible bricks, without the model.</summary>
     public static VolumeInfoResponse Volume(Volume v, IReadOnlyList<string> hosts, IEnumerable<Brick> bricks)
     {
-        var requested = v.Requested;
         return new VolumeInfoResponse
         {
             Id = v.Id,
@@ -75,12 +74,7 @@ public static class TopologyViews
             Cluster = v.ClusterId,
             Gid = v.Gid,
             GlusterVolumeOptions = v.Options,
-            Durability = new VolumeDurabilityInfo
-            {
-                Type = string.IsNullOrEmpty(requested.Type) ? null : requested.Type,
-                Replicate = new ReplicaDurability { Replica = requested.Replica },
-                Disperse = new DisperseDurability { Data = requested.Data, Redundancy = requested.Redundancy },
-            },
+            Durability = Durability(v),
             Snapshot = new VolumeSnapshotInfo { Enable = v.SnapshotEnabled, Factor = v.SnapshotFactor },
             Mount = new VolumeMountInfo
             {
@@ -94,6 +88,50 @@ public static class TopologyViews
             Bricks = [.. bricks.Select(Brick)],
         };
     }
+
+    /// <summary>The durability the volume was asked for, as Heketi echoes it.</summary>
+    public static VolumeDurabilityInfo Durability(Volume v)
+    {
+        var requested = v.Requested;
+        return new VolumeDurabilityInfo
+        {
+            Type = string.IsNullOrEmpty(requested.Type) ? null : requested.Type,
+            Replicate = new ReplicaDurability { Replica = requested.Replica },
+            Disperse = new DisperseDurability { Data = requested.Data, Redundancy = requested.Redundancy },
+        };
+    }
+
+    /// <summary>A volume as <c>GET /topology?brief=true</c> lists it: what topology info's volume table shows.</summary>
+    public static VolumeBrief VolumeBrief(Volume v, int brickCount) => new()
+    {
+        Id = v.Id,
+        Name = v.Name,
+        Cluster = v.ClusterId,
+        Size = v.SizeGiB,
+        Durability = Durability(v),
+        BrickCount = brickCount,
+    };
+
+    /// <summary>A node as <c>GET /topology?brief=true</c> lists it, with its devices' brief views.</summary>
+    public static NodeBrief NodeBrief(Node n, IEnumerable<DeviceBrief> devices) => new()
+    {
+        Id = n.Id,
+        Zone = n.Zone,
+        State = StateRules.ToWire(n.State),
+        Hostnames = new HostAddresses { Manage = n.ManageHostnames, Storage = n.StorageHostnames },
+        Tags = n.Tags.Count == 0 ? null : n.Tags,
+        Devices = [.. devices],
+    };
+
+    public static DeviceBrief DeviceBrief(Device d, IEnumerable<Brick> bricks) => new()
+    {
+        Id = d.Id,
+        Name = d.Name,
+        State = StateRules.ToWire(d.State),
+        Storage = new StorageSize { Total = d.TotalKiB, Free = d.FreeKiB, Used = d.UsedKiB },
+        Tags = d.Tags.Count == 0 ? null : d.Tags,
+        Bricks = [.. bricks.Select(b => new BrickBrief { Id = b.Id, Volume = b.VolumeId, Size = b.SizeKiB })],
+    };
 
     /// <summary>The volume's bricks in set order, without those of an operation in flight.</summary>
     public static IEnumerable<Brick> VisibleBricks(TopologyModel model, Volume v) =>
