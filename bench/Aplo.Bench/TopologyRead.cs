@@ -98,7 +98,14 @@ internal static class TopologyRead
             };
             Row(output, "aplo topology info --json", await TimeAsync(rounds, () => CliAsync(environment, ct, "topology", "info", "--json"), ct), hello);
             Row(output, "aplo topology info (tables)", await TimeAsync(rounds, () => CliAsync(environment, ct, "topology", "info"), ct), hello);
-            var raw = await (await client.SendAsync(HttpMethod.Get, "/topology", null, ct)).Content.ReadAsByteArrayAsync(ct);
+            // What the tables read: the brief answer.
+            byte[] raw = [];
+            Row(output, "GET /topology?brief=true, unchanged", await TimeAsync(rounds, async () =>
+            {
+                using var r = await client.SendAsync(HttpMethod.Get, "/topology?brief=true", null, ct);
+                raw = await r.Content.ReadAsByteArrayAsync(ct);
+            }, ct), hello);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| (brief answer: {raw.Length / 1024.0 / 1024.0:0.0} MiB) | | | |"));
             TopologySummary? parsed = null;
             Row(output, "  of which: reading what the tables show from the JSON in aplo", await TimeAsync(rounds, () =>
             {

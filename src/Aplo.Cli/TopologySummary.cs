@@ -16,7 +16,10 @@ internal sealed record TopologySummary(IReadOnlyList<TopologySummary.Cluster> Cl
         .. topology.Clusters.Select(c => new Cluster(c.Id, c.File, c.Block, [.. c.Volumes.Select(Volume.From)], [.. c.Nodes.Select(Node.From)])),
     ]);
 
-    /// <summary>Reads GET /topology's JSON (heketi-cli's shape), skipping what the tables do not show.</summary>
+    /// <summary>
+    /// Reads GET /topology's JSON, brief (<c>?brief=true</c>, volumes with a brick count) or in heketi-cli's shape
+    /// (volumes with their bricks, counted here), skipping what the tables do not show.
+    /// </summary>
     public static TopologySummary Parse(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
@@ -46,6 +49,7 @@ internal sealed record TopologySummary(IReadOnlyList<TopologySummary.Cluster> Cl
         int replica = 0, data = 0, redundancy = 0, bricks = 0;
         ForEachProperty(ref reader, (ref r) =>
             Take(ref r, "id"u8, ref id) || Take(ref r, "name"u8, ref name) || Take(ref r, "cluster"u8, ref cluster) || Take(ref r, "size"u8, ref size)
+            || Take(ref r, "brick_count"u8, ref bricks)
             || Value(ref r, "bricks"u8, (ref v) => ForEachElement(ref v, (ref e) =>
             {
                 bricks++;

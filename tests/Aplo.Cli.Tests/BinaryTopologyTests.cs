@@ -46,6 +46,23 @@ public sealed class BinaryTopologyTests : IAsyncLifetime
         Assert.Equal(inProcess, System.Text.Encoding.UTF8.GetString(stdout));
     }
 
+    [Fact]
+    public async Task Tables_FromTheBriefAnswer_AreTheTablesOfTheFullAnswer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = cli.Host.Admin();
+        using var full = await admin.SendAsync(HttpMethod.Get, "/topology", null, ct);
+        using var brief = await admin.SendAsync(HttpMethod.Get, "/topology?brief=true", null, ct);
+        var fullBytes = await full.Content.ReadAsByteArrayAsync(ct);
+        var briefBytes = await brief.Content.ReadAsByteArrayAsync(ct);
+
+        var tables = TopologyCommands.Render(TopologySummary.Parse(fullBytes));
+
+        Assert.Equal(tables, TopologyCommands.Render(TopologySummary.Parse(briefBytes)));
+        Assert.Contains("app-data", tables, StringComparison.Ordinal);
+        Assert.True(briefBytes.Length < fullBytes.Length, $"brief {briefBytes.Length} bytes, full {fullBytes.Length}");
+    }
+
     private async Task<(int Code, byte[] Out, string Err)> RunAsync(CancellationToken ct, params string[] args)
     {
         var start = new ProcessStartInfo(AploBinary.Path, args) { RedirectStandardOutput = true, RedirectStandardError = true };
