@@ -133,10 +133,12 @@ internal static class Views
         bricks.Select(b => (IReadOnlyList<string>)[b.Id, b.NodeId, b.DeviceId, Output.KiB(b.Size), b.Path]),
         3);
 
-    public static string VolumeTable(IEnumerable<VolumeInfoResponse> volumes)
+    public static string VolumeTable(IEnumerable<VolumeInfoResponse> volumes) => VolumeTable(volumes.Select(TopologySummary.Volume.From));
+
+    public static string VolumeTable(IEnumerable<TopologySummary.Volume> volumes)
     {
         var text = new StringBuilder();
-        VolumeTable(text, 0, volumes.Select(TopologySummary.Volume.From));
+        VolumeTable(text, 0, volumes);
         return text.ToString();
     }
 

@@ -187,7 +187,7 @@ internal static class VolumeCommands
             return await i.ShowAsync(await i.Api.GetAsync("/volumes", i.Ct), () => string.Empty);
         }
 
-        var topology = await TopologyReader.ReadAsync(i, i.Ct);
+        var topology = await TopologyReader.ReadSummaryAsync(i, i.Ct);
         var volumes = topology.Clusters.SelectMany(c => c.Volumes).ToList();
         return volumes.Count == 0 ? await i.SayAsync("No volumes.") : await i.ShowAsync(string.Empty, () => Views.VolumeTable(volumes));
     }
