@@ -1,6 +1,5 @@
 using Aplo.Contracts;
 using Aplo.Core.Errors;
-using Aplo.Core.Operations;
 using Aplo.Core.Topology;
 using Aplo.Server.Http;
 
@@ -51,20 +50,11 @@ public static class TopologyEndpoints
                 Id = c.Id,
                 File = c.File,
                 Block = c.Block,
-                Volumes =
-                [
-                    .. model.VolumeIdsOf(c.Id)
-                        .Select(id => model.Volumes[id])
-                        .Where(v => VolumeService.IsVisible(model, v))
-                        .Select(v => TopologyViews.VolumeBrief(v, TopologyViews.VisibleBricks(model, v).Count())),
-                ],
+                Volumes = [.. TopologyViews.VisibleVolumes(model, c.Id).Select(v => TopologyViews.VolumeBrief(v, TopologyViews.VisibleBricks(model, v).Count()))],
                 Nodes =
                 [
-                    .. model.NodeIdsOf(c.Id)
-                        .Select(id => model.Nodes[id])
-                        .Where(n => n.PendingOperationId is null)
-                        .Select(n => TopologyViews.NodeBrief(
-                            n, TopologyViews.VisibleDevices(model, n).Select(d => TopologyViews.DeviceBrief(d, TopologyViews.VisibleBricksOnDevice(model, d))))),
+                    .. TopologyViews.VisibleNodes(model, c.Id).Select(n => TopologyViews.NodeBrief(
+                        n, TopologyViews.VisibleDevices(model, n).Select(d => TopologyViews.DeviceBrief(d, TopologyViews.VisibleBricksOnDevice(model, d))))),
                 ],
             }),
         ],
@@ -84,20 +74,8 @@ public static class TopologyEndpoints
                     Id = c.Id,
                     File = c.File,
                     Block = c.Block,
-                    Volumes =
-                    [
-                        .. model.VolumeIdsOf(c.Id)
-                            .Select(id => model.Volumes[id])
-                            .Where(v => VolumeService.IsVisible(model, v))
-                            .Select(v => TopologyViews.Volume(model, v, hosts)),
-                    ],
-                    Nodes =
-                    [
-                        .. model.NodeIdsOf(c.Id)
-                            .Select(id => model.Nodes[id])
-                            .Where(n => n.PendingOperationId is null)
-                            .Select(n => TopologyViews.Node(model, n)),
-                    ],
+                    Volumes = [.. TopologyViews.VisibleVolumes(model, c.Id).Select(v => TopologyViews.Volume(model, v, hosts))],
+                    Nodes = [.. TopologyViews.VisibleNodes(model, c.Id).Select(n => TopologyViews.Node(model, n))],
                 };
             }),
         ],

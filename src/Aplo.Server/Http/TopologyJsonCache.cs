@@ -1,4 +1,3 @@
-using Aplo.Core.Operations;
 using Aplo.Core.Topology;
 
 namespace Aplo.Server.Http;
@@ -61,16 +60,9 @@ internal sealed class TopologyJsonCache(TopologyShape shape)
         .. model.Clusters.Values.Select(c => new ClusterParts(
             c,
             [.. TopologyViews.MountHosts(model, c.Id)],
+            [.. TopologyViews.VisibleVolumes(model, c.Id).Select(v => new VolumeParts(v, [.. TopologyViews.VisibleBricks(model, v)]))],
             [
-                .. model.VolumeIdsOf(c.Id)
-                    .Select(id => model.Volumes[id])
-                    .Where(v => VolumeService.IsVisible(model, v))
-                    .Select(v => new VolumeParts(v, [.. TopologyViews.VisibleBricks(model, v)])),
-            ],
-            [
-                .. model.NodeIdsOf(c.Id)
-                    .Select(id => model.Nodes[id])
-                    .Where(n => n.PendingOperationId is null)
+                .. TopologyViews.VisibleNodes(model, c.Id)
                     .Select(n => new NodeParts(n, [.. TopologyViews.VisibleDevices(model, n).Select(d => new DeviceParts(d, [.. TopologyViews.VisibleBricksOnDevice(model, d)]))])),
             ])),
     ];

@@ -56,8 +56,15 @@ public static class TopologyViews
     };
 
     /// <summary>The storage hostnames a volume of the cluster is mounted from: every visible node's.</summary>
-    public static List<string> MountHosts(TopologyModel model, string clusterId) =>
-        [.. model.NodeIdsOf(clusterId).Select(id => model.Nodes[id]).Where(n => n.PendingOperationId is null).Select(n => n.StorageHostname)];
+    public static List<string> MountHosts(TopologyModel model, string clusterId) => [.. VisibleNodes(model, clusterId).Select(n => n.StorageHostname)];
+
+    /// <summary>The cluster's volumes that clients see: not those an operation in flight is still making.</summary>
+    public static IEnumerable<Volume> VisibleVolumes(TopologyModel model, string clusterId) =>
+        model.VolumeIdsOf(clusterId).Select(id => model.Volumes[id]).Where(v => VolumeService.IsVisible(model, v));
+
+    /// <summary>The cluster's nodes that clients see: not those an operation in flight is still adding.</summary>
+    public static IEnumerable<Node> VisibleNodes(TopologyModel model, string clusterId) =>
+        model.NodeIdsOf(clusterId).Select(id => model.Nodes[id]).Where(n => n.PendingOperationId is null);
 
     /// <summary>A volume's view; <paramref name="hosts"/> (from <see cref="MountHosts"/>) saves recomputing them per volume.</summary>
     public static VolumeInfoResponse Volume(TopologyModel model, Volume v, IReadOnlyList<string>? hosts = null) =>
