@@ -108,10 +108,12 @@ public sealed class EvictionLabTests(LabFixture lab) : IAsyncLifetime
         Assert.DoesNotContain(old.Path, info, StringComparison.Ordinal);
         Assert.Contains("Status: Started", info, StringComparison.Ordinal);
 
-        // Gluster heals the new brick from the other two; ask it to start now rather than at its next crawl.
+        // Gluster heals the new brick from the other two; ask it to start now rather than at its next crawl. The
+        // heal makes the file before it fills it, so wait for the content, not for the file.
         await lab.Lab.OnNodeAsync(node, $"gluster --mode=script volume heal {volume.Name}", Ct);
+        var file = $"{moved.Path}/index.html";
         var healed = await lab.Lab.MustAsync(
-            node, $"for i in $(seq 120); do cat {moved.Path}/index.html 2>/dev/null && break; sleep 1; done", Ct);
+            node, $"for i in $(seq 120); do [ \"$(cat {file} 2>/dev/null)\" = '{Text}' ] && break; sleep 1; done; cat {file}", Ct);
         Assert.Equal(Text, healed.Trim());
 
         Assert.Equal(string.Empty, (await lab.Lab.MustAsync(node, $"lvs --noheadings -o lv_name | grep -E 'brick_{old.Id}|tp_{old.Id}' || true", Ct)).Trim());
