@@ -8,8 +8,10 @@ namespace Aplo.Core.Allocation;
 /// placement. Sets are tried as 1, 2, 4, … as Heketi does, splitting into smaller bricks only when the larger
 /// ones cannot be placed. Within a set every brick is on its own node and zones are spread. Data bricks go to
 /// the node that can still take the most bricks of that size (capped at the sets left to place), then to a
-/// zone the set does not use yet, then to the device with the most free space, which keeps devices level. An
-/// arbiter brick goes to the tightest device that fits. Devices are filtered by the volume's tag match and
+/// zone the set does not use yet, then to the node with the most free space, and on it to the tightest device
+/// that fits: nodes stay level while each keeps its roomiest device whole for large bricks. Should that find no
+/// placement, the device with the most free space is tried, then a bounded search, before splitting further.
+/// An arbiter brick goes to the tightest device that fits. Devices are filtered by the volume's tag match and
 /// their arbiter tag.
 /// </summary>
 public sealed class BrickAllocator(AllocationLimits limits)
@@ -60,19 +62,43 @@ public sealed class BrickAllocator(AllocationLimits limits)
                     lastReason ?? $"No space: the volume would need more than {Limits.MaxBricksPerVolume} bricks");
             }
 
-            // Data bricks first keeps the roomy nodes for data; arbiter first wins when arbiter-capable devices
-            // are scarce (arbiter tags). Placement costs microseconds, so an arbiter volume tries both.
-            var plans = TryPlace(devices, request, (int)sets, brickKiB, arbiterFirst: false, out lastReason);
-            if (plans is null && durability.Arbiter)
+            lastReason = null;
+            foreach (var choice in DeviceChoices)
             {
-                plans = TryPlace(devices, request, (int)sets, brickKiB, arbiterFirst: true, out _);
+                // Data bricks first keeps the roomy nodes for data; arbiter first wins when arbiter-capable devices
+                // are scarce (arbiter tags). Placement costs microseconds, so an arbiter volume tries both.
+                var plans = TryPlace(devices, request, (int)sets, brickKiB, arbiterFirst: false, choice, out var reason);
+                lastReason ??= reason;
+                if (plans is null && durability.Arbiter)
+                {
+                    plans = TryPlace(devices, request, (int)sets, brickKiB, arbiterFirst: true, choice, out _);
+                }
+
+                if (plans is not null)
+                {
+                    return plans;
+                }
             }
 
-            if (plans is not null)
+            var found = PlacementSearch.Find(devices, request, (int)sets, brickKiB, BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB));
+            if (found is not null)
             {
-                return plans;
+                return found;
             }
         }
+    }
+
+    /// <summary>
+    /// How a data brick chooses among devices that tie on node capacity and zone, in the order they are tried.
+    /// The first packs tighter (workload 3 of the benchmark and the exhaustive comparison); the second finds
+    /// placements the first misses, because spreading over devices leaves more of them with room.
+    /// </summary>
+    private static readonly DeviceChoice[] DeviceChoices = [DeviceChoice.RoomiestNodeTightestDevice, DeviceChoice.RoomiestDevice];
+
+    private enum DeviceChoice
+    {
+        RoomiestNodeTightestDevice,
+        RoomiestDevice,
     }
 
     /// <summary>
@@ -89,7 +115,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         var usedNodes = request.OtherBricksOfTheSet.Select(d => d.NodeId).ToHashSet(StringComparer.Ordinal);
         var usedZones = request.OtherBricksOfTheSet.Select(d => d.Zone).ToHashSet();
         var placement = new PlacementRequest(request.SizeKiB, Durability.Distribute, request.SnapshotFactor, StrictZones: request.StrictZones);
-        var best = Pick(eligible, free, usedNodes, usedZones, request.SizeKiB, request.Role, placement, 1, out var needKiB)
+        var best = Pick(eligible, free, null, usedNodes, usedZones, request.SizeKiB, request.Role, placement, 1, out var needKiB)
             ?? throw new AploException(
                 ErrorKind.NoSpace,
                 "No Replacement was found: " + (eligible.Count == 0
@@ -100,13 +126,18 @@ public sealed class BrickAllocator(AllocationLimits limits)
     }
 
     private List<BrickPlan>? TryPlace(
-        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, int sets, long brickKiB, bool arbiterFirst, out string? reason)
+        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, int sets, long brickKiB, bool arbiterFirst, DeviceChoice choice, out string? reason)
     {
         var durability = request.Durability;
         var free = new Dictionary<string, long>(devices.Count, StringComparer.Ordinal);
+        Dictionary<string, long>? nodeFree = choice == DeviceChoice.RoomiestNodeTightestDevice ? new(StringComparer.Ordinal) : null;
         foreach (var d in devices)
         {
             free[d.DeviceId] = d.FreeKiB;
+            if (nodeFree is not null && AcceptsRole(d, BrickRole.Data))
+            {
+                nodeFree[d.NodeId] = nodeFree.GetValueOrDefault(d.NodeId) + d.FreeKiB;
+            }
         }
 
         var plans = new List<BrickPlan>(sets * durability.SetSize);
@@ -120,7 +151,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
             {
                 var role = durability.Arbiter && p == 2 ? BrickRole.Arbiter : BrickRole.Data;
                 var size = role == BrickRole.Arbiter ? BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB) : brickKiB;
-                var best = Pick(devices, free, usedNodes, usedZones, size, role, request, sets - s, out var needKiB);
+                var best = Pick(devices, free, role == BrickRole.Data ? nodeFree : null, usedNodes, usedZones, size, role, request, sets - s, out var needKiB);
                 if (best is null)
                 {
                     reason = Explain(devices, free, usedNodes, needKiB, durability.SetSize, request.StrictZones, role);
@@ -129,6 +160,11 @@ public sealed class BrickAllocator(AllocationLimits limits)
 
                 var (tp, meta) = BrickSizing.SpaceNeeded(size, request.SnapshotFactor, best.ExtentKiB);
                 free[best.DeviceId] -= tp + meta;
+                if (nodeFree is not null && AcceptsRole(best, BrickRole.Data))
+                {
+                    nodeFree[best.NodeId] -= tp + meta;
+                }
+
                 usedNodes.Add(best.NodeId);
                 usedZones.Add(best.Zone);
                 plans.Add(new BrickPlan(best.DeviceId, best.NodeId, size, tp, meta, role, request.FirstSetIndex + s, p));
@@ -158,9 +194,12 @@ public sealed class BrickAllocator(AllocationLimits limits)
         };
     }
 
+    // nodeFree: the free space of each node's data devices, when a data brick should go to the roomiest node and
+    // there to the tightest device; null to take the roomiest device.
     private static CandidateDevice? Pick(
         IReadOnlyList<CandidateDevice> devices,
         Dictionary<string, long> free,
+        Dictionary<string, long>? nodeFree,
         HashSet<string> usedNodes,
         HashSet<int> usedZones,
         long sizeKiB,
@@ -190,6 +229,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         var bestNewZone = false;
         var bestFree = long.MinValue;
         var bestCapacity = long.MinValue;
+        var bestNodeFree = long.MinValue;
         needKiB = 0;
         foreach (var d in devices)
         {
@@ -214,19 +254,25 @@ public sealed class BrickAllocator(AllocationLimits limits)
                 continue;
             }
 
-            // Data bricks go where the most is free, which keeps devices level; the small arbiter brick goes to the
-            // tightest device that fits, leaving the roomy ones for data.
-            var roomier = role == BrickRole.Arbiter ? f < bestFree : f > bestFree;
+            // A data brick goes to the roomiest node (level nodes), where the tightest device keeps the roomiest one
+            // whole; the fallback spreads over the roomiest devices. The small arbiter brick goes to the tightest
+            // device that fits, leaving the roomy ones for data.
+            var tighter = role == BrickRole.Arbiter || nodeFree is not null;
+            var preferred = tighter ? f < bestFree : f > bestFree;
             var cap = Math.Min(capacity.GetValueOrDefault(d.NodeId), setsLeft);
+            var nf = nodeFree is null ? 0 : nodeFree[d.NodeId];
             var better = best is null
                 || cap > bestCapacity
                 || (cap == bestCapacity && newZone && !bestNewZone)
-                || (cap == bestCapacity && newZone == bestNewZone && (roomier || (f == bestFree && string.CompareOrdinal(d.DeviceId, best.DeviceId) < 0)));
+                || (cap == bestCapacity && newZone == bestNewZone && nf > bestNodeFree)
+                || (cap == bestCapacity && newZone == bestNewZone && nf == bestNodeFree
+                    && (preferred || (f == bestFree && string.CompareOrdinal(d.DeviceId, best.DeviceId) < 0)));
             if (better)
             {
                 best = d;
                 bestNewZone = newZone;
                 bestCapacity = cap;
+                bestNodeFree = nf;
                 bestFree = f;
             }
         }

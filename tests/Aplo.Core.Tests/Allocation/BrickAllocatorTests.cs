@@ -335,18 +335,35 @@ public sealed class BrickAllocatorTests
     }
 
     [Fact]
-    public void Allocate_PrefersTheDeviceWithMostFreeSpace()
+    public void Allocate_PrefersTheRoomiestNodeAndOnItTheTightestDevice()
     {
+        // n1 has the most free in total (300 GiB) though n2 has the roomiest device; on n1 the brick goes to the
+        // tightest device, which keeps b whole for a large brick later.
         var devices = new List<CandidateDevice>
         {
             new("a", "n1", 1, 100 * GiB, Extent),
-            new("b", "n1", 1, 300 * GiB, Extent),
-            new("c", "n1", 1, 200 * GiB, Extent),
+            new("b", "n1", 1, 200 * GiB, Extent),
+            new("c", "n2", 1, 250 * GiB, Extent),
         };
 
         var plan = Assert.Single(allocator.Allocate(devices, new PlacementRequest(10 * GiB, Durability.Distribute, 1f)));
 
-        Assert.Equal("b", plan.DeviceId);
+        Assert.Equal("a", plan.DeviceId);
+    }
+
+    [Fact]
+    public void Allocate_TightestDeviceTooSmall_TakesTheTightestThatFits()
+    {
+        var devices = new List<CandidateDevice>
+        {
+            new("a", "n1", 1, 5 * GiB, Extent),
+            new("b", "n1", 1, 200 * GiB, Extent),
+            new("c", "n1", 1, 100 * GiB, Extent),
+        };
+
+        var plan = Assert.Single(allocator.Allocate(devices, new PlacementRequest(10 * GiB, Durability.Distribute, 1f)));
+
+        Assert.Equal("c", plan.DeviceId);
     }
 
     [Fact]

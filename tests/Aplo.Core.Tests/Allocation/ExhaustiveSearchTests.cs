@@ -113,6 +113,29 @@ public sealed class ExhaustiveSearchTests
         Assert.Null(Invalid(devices, request, AllocationLimits.Default, plans));
     }
 
+    [Fact]
+    public void Allocate_GreedyChoicesCornered_SearchPlacesEverySet()
+    {
+        // Found by the walk once data bricks went to the tightest device of the roomiest node: four arbiter sets
+        // fit only if the arbiter bricks take the leftovers of devices that already hold two data bricks, which
+        // neither greedy order finds; the bounded search does.
+        var devices = new List<CandidateDevice>
+        {
+            new("d0-1", "n0", 1, 3328 * MiB, 4 * MiB),
+            new("d1-0", "n1", 1, 3840 * MiB, 4 * MiB),
+            new("d2-0", "n2", 1, 3328 * MiB, 4 * MiB),
+            new("d2-1", "n2", 1, 2048 * MiB, 4 * MiB),
+            new("d3-0", "n3", 1, 2048 * MiB, 4 * MiB),
+        };
+        var request = new PlacementRequest(6 * GiB, new Durability(DurabilityType.Replicate, 3, 0, 0, true), 1f);
+
+        var plans = new BrickAllocator(AllocationLimits.Default).Allocate(devices, request);
+
+        Assert.Equal(4, new Search(devices, request, AllocationLimits.Default, prune: true).FirstFeasibleSets());
+        Assert.Equal(12, plans.Count);
+        Assert.Null(Invalid(devices, request, AllocationLimits.Default, plans));
+    }
+
     /// <summary>
     /// Expanding a volume of 28 bricks by 20 GiB of replica 2: only two sets of 10 GiB fit under the 32-brick limit,
     /// and node n1, whose two devices each hold one brick, must take a brick of each set, although n2 and n3 have the
