@@ -37,6 +37,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
         }
 
+        var map = new DeviceMap(devices);
         var durability = request.Durability;
         var setSize = durability.SetSize;
         string? lastReason = null;
@@ -67,11 +68,11 @@ public sealed class BrickAllocator(AllocationLimits limits)
             {
                 // Data bricks first keeps the roomy nodes for data; arbiter first wins when arbiter-capable devices
                 // are scarce (arbiter tags). Placement costs microseconds, so an arbiter volume tries both.
-                var plans = TryPlace(devices, request, (int)sets, brickKiB, arbiterFirst: false, choice, out var reason);
+                var plans = TryPlace(map, request, (int)sets, brickKiB, arbiterFirst: false, choice, out var reason);
                 lastReason ??= reason;
                 if (plans is null && durability.Arbiter)
                 {
-                    plans = TryPlace(devices, request, (int)sets, brickKiB, arbiterFirst: true, choice, out _);
+                    plans = TryPlace(map, request, (int)sets, brickKiB, arbiterFirst: true, choice, out _);
                 }
 
                 if (plans is not null)
@@ -111,63 +112,53 @@ public sealed class BrickAllocator(AllocationLimits limits)
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(request);
         var eligible = devices.Where(d => d.DeviceId != request.CurrentDeviceId && (request.DeviceTagMatch?.Matches(d) ?? true)).ToList();
-        var free = eligible.ToDictionary(d => d.DeviceId, d => d.FreeKiB, StringComparer.Ordinal);
-        var usedNodes = request.OtherBricksOfTheSet.Select(d => d.NodeId).ToHashSet(StringComparer.Ordinal);
-        var usedZones = request.OtherBricksOfTheSet.Select(d => d.Zone).ToHashSet();
-        var placement = new PlacementRequest(request.SizeKiB, Durability.Distribute, request.SnapshotFactor, StrictZones: request.StrictZones);
-        var best = Pick(eligible, free, null, usedNodes, usedZones, request.SizeKiB, request.Role, placement, 1, out var needKiB)
-            ?? throw new AploException(
+        var map = new DeviceMap(eligible);
+        var state = new PlacementState(map, request.SizeKiB, request.SizeKiB, request.SnapshotFactor, nodeFree: false);
+        foreach (var other in request.OtherBricksOfTheSet)
+        {
+            state.UseNode(other.NodeId, other.Zone);
+        }
+
+        var best = Pick(state, request.Role, request.StrictZones, setsLeft: 1, out var needKiB);
+        if (best < 0)
+        {
+            throw new AploException(
                 ErrorKind.NoSpace,
                 "No Replacement was found: " + (eligible.Count == 0
                     ? "no other online device matches the volume's rules"
-                    : Explain(eligible, free, usedNodes, needKiB, request.OtherBricksOfTheSet.Count + 1, request.StrictZones, request.Role)["No space: ".Length..]));
-        var (tp, meta) = BrickSizing.SpaceNeeded(request.SizeKiB, request.SnapshotFactor, best.ExtentKiB);
-        return new BrickPlan(best.DeviceId, best.NodeId, request.SizeKiB, tp, meta, request.Role, 0, 0);
+                    : Explain(state, needKiB, request.OtherBricksOfTheSet.Count + 1, request.StrictZones, request.Role)["No space: ".Length..]));
+        }
+
+        var device = map.Devices[best];
+        var (tp, meta) = BrickSizing.SpaceNeeded(request.SizeKiB, request.SnapshotFactor, device.ExtentKiB);
+        return new BrickPlan(device.DeviceId, device.NodeId, request.SizeKiB, tp, meta, request.Role, 0, 0);
     }
 
     private List<BrickPlan>? TryPlace(
-        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, int sets, long brickKiB, bool arbiterFirst, DeviceChoice choice, out string? reason)
+        DeviceMap map, PlacementRequest request, int sets, long brickKiB, bool arbiterFirst, DeviceChoice choice, out string? reason)
     {
         var durability = request.Durability;
-        var free = new Dictionary<string, long>(devices.Count, StringComparer.Ordinal);
-        Dictionary<string, long>? nodeFree = choice == DeviceChoice.RoomiestNodeTightestDevice ? new(StringComparer.Ordinal) : null;
-        foreach (var d in devices)
-        {
-            free[d.DeviceId] = d.FreeKiB;
-            if (nodeFree is not null && AcceptsRole(d, BrickRole.Data))
-            {
-                nodeFree[d.NodeId] = nodeFree.GetValueOrDefault(d.NodeId) + d.FreeKiB;
-            }
-        }
-
+        var arbiterKiB = BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB);
+        var state = new PlacementState(map, brickKiB, arbiterKiB, request.SnapshotFactor, nodeFree: choice == DeviceChoice.RoomiestNodeTightestDevice);
         var plans = new List<BrickPlan>(sets * durability.SetSize);
-        var usedNodes = new HashSet<string>(StringComparer.Ordinal);
-        var usedZones = new HashSet<int>();
         for (var s = 0; s < sets; s++)
         {
-            usedNodes.Clear();
-            usedZones.Clear();
+            state.StartSet();
             foreach (var p in PositionOrder(durability, arbiterFirst))
             {
                 var role = durability.Arbiter && p == 2 ? BrickRole.Arbiter : BrickRole.Data;
-                var size = role == BrickRole.Arbiter ? BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB) : brickKiB;
-                var best = Pick(devices, free, role == BrickRole.Data ? nodeFree : null, usedNodes, usedZones, size, role, request, sets - s, out var needKiB);
-                if (best is null)
+                var best = Pick(state, role, request.StrictZones, sets - s, out var needKiB);
+                if (best < 0)
                 {
-                    reason = Explain(devices, free, usedNodes, needKiB, durability.SetSize, request.StrictZones, role);
+                    reason = Explain(state, needKiB, durability.SetSize, request.StrictZones, role);
                     return null;
                 }
 
-                var (tp, meta) = BrickSizing.SpaceNeeded(size, request.SnapshotFactor, best.ExtentKiB);
-                free[best.DeviceId] -= tp + meta;
-                if (nodeFree is not null && AcceptsRole(best, BrickRole.Data))
-                {
-                    nodeFree[best.NodeId] -= tp + meta;
-                }
-
-                usedNodes.Add(best.NodeId);
-                usedZones.Add(best.Zone);
-                plans.Add(new BrickPlan(best.DeviceId, best.NodeId, size, tp, meta, role, request.FirstSetIndex + s, p));
+                var device = map.Devices[best];
+                var size = role == BrickRole.Arbiter ? arbiterKiB : brickKiB;
+                var (tp, meta) = BrickSizing.SpaceNeeded(size, request.SnapshotFactor, device.ExtentKiB);
+                state.Charge(best, tp + meta);
+                plans.Add(new BrickPlan(device.DeviceId, device.NodeId, size, tp, meta, role, request.FirstSetIndex + s, p));
             }
         }
 
@@ -194,82 +185,77 @@ public sealed class BrickAllocator(AllocationLimits limits)
         };
     }
 
-    // nodeFree: the free space of each node's data devices, when a data brick should go to the roomiest node and
-    // there to the tightest device; null to take the roomiest device.
-    private static CandidateDevice? Pick(
-        IReadOnlyList<CandidateDevice> devices,
-        Dictionary<string, long> free,
-        Dictionary<string, long>? nodeFree,
-        HashSet<string> usedNodes,
-        HashSet<int> usedZones,
-        long sizeKiB,
-        BrickRole role,
-        PlacementRequest request,
-        int setsLeft,
-        out long needKiB)
+    /// <summary>The device index for the next brick of the set, or -1 when none has room.</summary>
+    private static int Pick(PlacementState state, BrickRole role, bool strictZones, int setsLeft, out long needKiB)
     {
+        var map = state.Map;
+        var takes = role == BrickRole.Arbiter ? map.TakesArbiter : map.TakesData;
+        var charge = role == BrickRole.Arbiter ? state.ArbiterCharge : state.DataCharge;
+        var free = state.Free;
+
         // How many more bricks of this size each node can take, capped at the sets still to place: a node that
         // can serve every remaining set is as good as any other, but a node that cannot must not be skipped in
         // favour of one with spare room, or a later set runs out of distinct nodes (the exhaustive search in
         // the tests found such cases with the plain most-free choice).
-        var capacity = new Dictionary<string, long>(StringComparer.Ordinal);
+        var capacity = state.Capacity;
+        Array.Clear(capacity);
         if (role == BrickRole.Data && setsLeft > 1)
         {
-            foreach (var d in devices)
+            for (var i = 0; i < free.Length; i++)
             {
-                if (!usedNodes.Contains(d.NodeId) && AcceptsRole(d, role))
+                if (takes[i] && !state.NodeUsed[map.Node[i]])
                 {
-                    var (tp, meta) = BrickSizing.SpaceNeeded(sizeKiB, request.SnapshotFactor, d.ExtentKiB);
-                    capacity[d.NodeId] = capacity.GetValueOrDefault(d.NodeId) + Math.Max(0, (free[d.DeviceId] - 1) / (tp + meta));
+                    capacity[map.Node[i]] += Math.Max(0, (free[i] - 1) / charge[i]);
                 }
             }
         }
 
-        CandidateDevice? best = null;
+        // A data brick goes to the roomiest node (level nodes), where the tightest device keeps the roomiest one
+        // whole; the fallback spreads over the roomiest devices. The small arbiter brick goes to the tightest
+        // device that fits, leaving the roomy ones for data.
+        var nodeFree = role == BrickRole.Data ? state.NodeFree : null;
+        var tighter = role == BrickRole.Arbiter || nodeFree is not null;
+        var best = -1;
         var bestNewZone = false;
         var bestFree = long.MinValue;
         var bestCapacity = long.MinValue;
         var bestNodeFree = long.MinValue;
         needKiB = 0;
-        foreach (var d in devices)
+        for (var i = 0; i < free.Length; i++)
         {
-            if (usedNodes.Contains(d.NodeId) || !AcceptsRole(d, role))
+            var node = map.Node[i];
+            if (state.NodeUsed[node] || !takes[i])
             {
                 continue;
             }
 
-            var newZone = !usedZones.Contains(d.Zone);
-            if (request.StrictZones && !newZone)
+            var newZone = !state.ZoneUsed(map.Devices[i].Zone);
+            if (strictZones && !newZone)
             {
                 continue;
             }
 
-            var (tp, meta) = BrickSizing.SpaceNeeded(sizeKiB, request.SnapshotFactor, d.ExtentKiB);
-            needKiB = Math.Max(needKiB, tp + meta);
-            var f = free[d.DeviceId];
+            needKiB = Math.Max(needKiB, charge[i]);
+            var f = free[i];
 
             // Heketi requires free space strictly greater than the charge; keep that, clients rely on it.
-            if (f <= tp + meta)
+            if (f <= charge[i])
             {
                 continue;
             }
 
-            // A data brick goes to the roomiest node (level nodes), where the tightest device keeps the roomiest one
-            // whole; the fallback spreads over the roomiest devices. The small arbiter brick goes to the tightest
-            // device that fits, leaving the roomy ones for data.
-            var tighter = role == BrickRole.Arbiter || nodeFree is not null;
-            var preferred = tighter ? f < bestFree : f > bestFree;
-            var cap = Math.Min(capacity.GetValueOrDefault(d.NodeId), setsLeft);
-            var nf = nodeFree is null ? 0 : nodeFree[d.NodeId];
-            var better = best is null
+            var cap = Math.Min(capacity[node], setsLeft);
+            var nf = nodeFree is null ? 0 : nodeFree[node];
+            var better = best < 0
                 || cap > bestCapacity
                 || (cap == bestCapacity && newZone && !bestNewZone)
                 || (cap == bestCapacity && newZone == bestNewZone && nf > bestNodeFree)
                 || (cap == bestCapacity && newZone == bestNewZone && nf == bestNodeFree
-                    && (preferred || (f == bestFree && string.CompareOrdinal(d.DeviceId, best.DeviceId) < 0)));
+                    && ((tighter ? f < bestFree : f > bestFree)
+                        || (f == bestFree && string.CompareOrdinal(map.Devices[i].DeviceId, map.Devices[best].DeviceId) < 0)));
             if (better)
             {
-                best = d;
+                best = i;
                 bestNewZone = newZone;
                 bestCapacity = cap;
                 bestNodeFree = nf;
@@ -280,44 +266,169 @@ public sealed class BrickAllocator(AllocationLimits limits)
         return best;
     }
 
-    private static string Explain(
-        IReadOnlyList<CandidateDevice> devices,
-        Dictionary<string, long> free,
-        HashSet<string> usedNodes,
-        long needKiB,
-        int setSize,
-        bool strictZones,
-        BrickRole role)
+    private static string Explain(PlacementState state, long needKiB, int setSize, bool strictZones, BrickRole role)
     {
-        if (!devices.Any(d => AcceptsRole(d, role)))
+        var map = state.Map;
+        var takes = role == BrickRole.Arbiter ? map.TakesArbiter : map.TakesData;
+        if (!takes.Contains(true))
         {
             return role == BrickRole.Arbiter
                 ? "No space: every device has the arbiter tag 'disabled', so no device can take an arbiter brick"
                 : "No space: every device has the arbiter tag 'required', so no device can take a data brick";
         }
 
-        var nodes = devices.Select(d => d.NodeId).Distinct(StringComparer.Ordinal).Count();
-        if (nodes < setSize)
+        if (map.NodeIds.Length < setSize)
         {
-            return $"No space: a brick set needs {setSize} distinct nodes and the cluster has {nodes} with online devices";
+            return $"No space: a brick set needs {setSize} distinct nodes and the cluster has {map.NodeIds.Length} with online devices";
         }
 
         if (strictZones)
         {
-            var zones = devices.Select(d => d.Zone).Distinct().Count();
+            var zones = map.Devices.Select(d => d.Zone).Distinct().Count();
             if (zones < setSize)
             {
                 return $"No space: strict zone checking needs {setSize} zones and the cluster has {zones}";
             }
         }
 
-        var open = devices.Where(d => !usedNodes.Contains(d.NodeId) && AcceptsRole(d, role)).ToList();
-        var largest = open.MaxBy(d => free[d.DeviceId]);
-        var where = largest is null ? "none left" : $"{Format(free[largest.DeviceId])} on device {largest.DeviceId} (node {largest.NodeId})";
-        var fitting = open.Count(d => free[d.DeviceId] > needKiB);
-        var byZone = string.Join(", ", open.GroupBy(d => d.Zone).OrderBy(g => g.Key).Select(g => $"zone {g.Key}: {Format(g.Max(d => free[d.DeviceId]))}"));
+        var open = Enumerable.Range(0, map.Devices.Length).Where(i => takes[i] && !state.NodeUsed[map.Node[i]]).ToList();
+        var free = state.Free;
+        var largest = open.Count == 0 ? -1 : open.MaxBy(i => free[i]);
+        var where = largest < 0
+            ? "none left"
+            : $"{Format(free[largest])} on device {map.Devices[largest].DeviceId} (node {map.Devices[largest].NodeId})";
+        var fitting = open.Count(i => free[i] > needKiB);
+        var byZone = string.Join(", ", open.GroupBy(i => map.Devices[i].Zone).OrderBy(g => g.Key).Select(g => $"zone {g.Key}: {Format(g.Max(i => free[i]))}"));
         return $"No space: a brick needs more than {Format(needKiB)} on a device of its own node; the largest free is {where}"
             + $"; {fitting} device(s) on other nodes of the set fit; largest free per zone: {byZone}";
+    }
+
+    /// <summary>
+    /// The candidates by index, built once per call: each device's node as a number and which bricks its arbiter
+    /// tag lets it take, so that every pick is a pass over arrays rather than over dictionaries.
+    /// </summary>
+    private sealed class DeviceMap
+    {
+        public DeviceMap(IReadOnlyList<CandidateDevice> devices)
+        {
+            Devices = [.. devices];
+            Node = new int[Devices.Length];
+            TakesData = new bool[Devices.Length];
+            TakesArbiter = new bool[Devices.Length];
+            var nodes = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < Devices.Length; i++)
+            {
+                var d = Devices[i];
+                if (!nodes.TryGetValue(d.NodeId, out Node[i]))
+                {
+                    Node[i] = nodes.Count;
+                    nodes.Add(d.NodeId, Node[i]);
+                }
+
+                TakesData[i] = AcceptsRole(d, BrickRole.Data);
+                TakesArbiter[i] = AcceptsRole(d, BrickRole.Arbiter);
+            }
+
+            NodeIndex = nodes;
+            NodeIds = [.. nodes.Keys];
+        }
+
+        public CandidateDevice[] Devices { get; }
+
+        public int[] Node { get; }
+
+        public bool[] TakesData { get; }
+
+        public bool[] TakesArbiter { get; }
+
+        public Dictionary<string, int> NodeIndex { get; }
+
+        public string[] NodeIds { get; }
+    }
+
+    /// <summary>
+    /// One placement attempt's free space, per device and (for the roomiest-node rule) per node, what each device
+    /// is charged for a data and an arbiter brick, and the nodes and zones the current set already uses.
+    /// </summary>
+    private sealed class PlacementState
+    {
+        private readonly List<int> usedNodes = [];
+        private readonly List<int> usedZones = [];
+
+        public PlacementState(DeviceMap map, long dataKiB, long arbiterKiB, float snapshotFactor, bool nodeFree)
+        {
+            Map = map;
+            var n = map.Devices.Length;
+            Free = new long[n];
+            DataCharge = new long[n];
+            ArbiterCharge = new long[n];
+            NodeUsed = new bool[map.NodeIds.Length];
+            Capacity = new long[map.NodeIds.Length];
+            NodeFree = nodeFree ? new long[map.NodeIds.Length] : null;
+            for (var i = 0; i < n; i++)
+            {
+                var d = map.Devices[i];
+                Free[i] = d.FreeKiB;
+                DataCharge[i] = Sum(BrickSizing.SpaceNeeded(dataKiB, snapshotFactor, d.ExtentKiB));
+                ArbiterCharge[i] = arbiterKiB == dataKiB ? DataCharge[i] : Sum(BrickSizing.SpaceNeeded(arbiterKiB, snapshotFactor, d.ExtentKiB));
+                if (NodeFree is not null && map.TakesData[i])
+                {
+                    NodeFree[map.Node[i]] += d.FreeKiB;
+                }
+            }
+
+            static long Sum((long ThinPoolKiB, long MetadataKiB) space) => space.ThinPoolKiB + space.MetadataKiB;
+        }
+
+        public DeviceMap Map { get; }
+
+        public long[] Free { get; }
+
+        public long[] DataCharge { get; }
+
+        public long[] ArbiterCharge { get; }
+
+        public long[]? NodeFree { get; }
+
+        public bool[] NodeUsed { get; }
+
+        /// <summary>Scratch space for <see cref="Pick"/>'s per-node brick counts.</summary>
+        public long[] Capacity { get; }
+
+        public bool ZoneUsed(int zone) => usedZones.Contains(zone);
+
+        public void StartSet()
+        {
+            foreach (var node in usedNodes)
+            {
+                NodeUsed[node] = false;
+            }
+
+            usedNodes.Clear();
+            usedZones.Clear();
+        }
+
+        /// <summary>Marks a node and zone as taken by the set; a node without candidate devices has nothing to mark.</summary>
+        public void UseNode(string nodeId, int zone)
+        {
+            usedZones.Add(zone);
+            if (Map.NodeIndex.TryGetValue(nodeId, out var node) && !NodeUsed[node])
+            {
+                NodeUsed[node] = true;
+                usedNodes.Add(node);
+            }
+        }
+
+        public void Charge(int device, long kib)
+        {
+            Free[device] -= kib;
+            if (NodeFree is not null && Map.TakesData[device])
+            {
+                NodeFree[Map.Node[device]] -= kib;
+            }
+
+            UseNode(Map.Devices[device].NodeId, Map.Devices[device].Zone);
+        }
     }
 
     internal static string Format(long kib) =>
