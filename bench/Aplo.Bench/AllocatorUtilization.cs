@@ -14,7 +14,8 @@ namespace Aplo.Bench;
 /// printed beside it because for arbiter and disperse volumes, which cost less raw space than replica 3,
 /// utilization can exceed 100%. Then one 10 GiB replica-3 allocation among 1,000 devices is timed against a
 /// baseline measured in the same loop: building a 1,000-entry Dictionary of device id → free KiB, the copy of
-/// the free map that the allocator itself makes first.
+/// the free map the allocator made before it moved to arrays (kept so that runs stay comparable). The slowest
+/// refusal known is timed after it.
 /// </summary>
 internal static class AllocatorUtilization
 {
