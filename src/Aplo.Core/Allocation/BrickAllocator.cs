@@ -81,7 +81,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
                 }
             }
 
-            var found = PlacementSearch.Find(devices, request, (int)sets, brickKiB, BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB));
+            var found = PlacementSearch.Find(map, request, (int)sets, brickKiB, BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB));
             if (found is not null)
             {
                 return found;
@@ -304,49 +304,6 @@ public sealed class BrickAllocator(AllocationLimits limits)
     }
 
     /// <summary>
-    /// The candidates by index, built once per call: each device's node as a number and which bricks its arbiter
-    /// tag lets it take, so that every pick is a pass over arrays rather than over dictionaries.
-    /// </summary>
-    private sealed class DeviceMap
-    {
-        public DeviceMap(IReadOnlyList<CandidateDevice> devices)
-        {
-            Devices = [.. devices];
-            Node = new int[Devices.Length];
-            TakesData = new bool[Devices.Length];
-            TakesArbiter = new bool[Devices.Length];
-            var nodes = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < Devices.Length; i++)
-            {
-                var d = Devices[i];
-                if (!nodes.TryGetValue(d.NodeId, out Node[i]))
-                {
-                    Node[i] = nodes.Count;
-                    nodes.Add(d.NodeId, Node[i]);
-                }
-
-                TakesData[i] = AcceptsRole(d, BrickRole.Data);
-                TakesArbiter[i] = AcceptsRole(d, BrickRole.Arbiter);
-            }
-
-            NodeIndex = nodes;
-            NodeIds = [.. nodes.Keys];
-        }
-
-        public CandidateDevice[] Devices { get; }
-
-        public int[] Node { get; }
-
-        public bool[] TakesData { get; }
-
-        public bool[] TakesArbiter { get; }
-
-        public Dictionary<string, int> NodeIndex { get; }
-
-        public string[] NodeIds { get; }
-    }
-
-    /// <summary>
     /// One placement attempt's free space, per device and (for the roomiest-node rule) per node, what each device
     /// is charged for a data and an arbiter brick, and the nodes and zones the current set already uses.
     /// </summary>
@@ -369,15 +326,13 @@ public sealed class BrickAllocator(AllocationLimits limits)
             {
                 var d = map.Devices[i];
                 Free[i] = d.FreeKiB;
-                DataCharge[i] = Sum(BrickSizing.SpaceNeeded(dataKiB, snapshotFactor, d.ExtentKiB));
-                ArbiterCharge[i] = arbiterKiB == dataKiB ? DataCharge[i] : Sum(BrickSizing.SpaceNeeded(arbiterKiB, snapshotFactor, d.ExtentKiB));
+                DataCharge[i] = BrickSizing.ChargedKiB(dataKiB, snapshotFactor, d.ExtentKiB);
+                ArbiterCharge[i] = arbiterKiB == dataKiB ? DataCharge[i] : BrickSizing.ChargedKiB(arbiterKiB, snapshotFactor, d.ExtentKiB);
                 if (NodeFree is not null && map.TakesData[i])
                 {
                     NodeFree[map.Node[i]] += d.FreeKiB;
                 }
             }
-
-            static long Sum((long ThinPoolKiB, long MetadataKiB) space) => space.ThinPoolKiB + space.MetadataKiB;
         }
 
         public DeviceMap Map { get; }

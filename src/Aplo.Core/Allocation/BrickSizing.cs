@@ -20,6 +20,13 @@ public static class BrickSizing
         return (thinPool, metadata);
     }
 
+    /// <summary>What a brick of <paramref name="brickKiB"/> takes from its device: thin pool plus metadata.</summary>
+    public static long ChargedKiB(long brickKiB, float snapshotFactor, long extentKiB)
+    {
+        var (thinPool, metadata) = SpaceNeeded(brickKiB, snapshotFactor, extentKiB);
+        return thinPool + metadata;
+    }
+
     /// <summary>
     /// The arbiter brick holds one small entry per file: its size is the data brick's size over the average
     /// file size, in KiB, and never less than <see cref="MinArbiterKiB"/>.

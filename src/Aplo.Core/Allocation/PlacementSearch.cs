@@ -14,36 +14,36 @@ internal static class PlacementSearch
     /// <summary>Devices examined before giving up, about a millisecond at most.</summary>
     public const int Budget = 50_000;
 
-    public static List<BrickPlan>? Find(
-        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, int sets, long brickKiB, long arbiterKiB)
+    public static List<BrickPlan>? Find(DeviceMap map, PlacementRequest request, int sets, long brickKiB, long arbiterKiB)
     {
         var durability = request.Durability;
         var setSize = durability.SetSize;
 
         // Roomiest first, so the search tends to the same level placements the greedy rule makes.
-        var order = devices.OrderByDescending(d => d.FreeKiB).ThenBy(d => d.DeviceId, StringComparer.Ordinal).ToArray();
-        var n = order.Length;
+        var byRoom = Enumerable.Range(0, map.Devices.Length)
+            .OrderByDescending(i => map.Devices[i].FreeKiB)
+            .ThenBy(i => map.Devices[i].DeviceId, StringComparer.Ordinal)
+            .ToArray();
+        var n = byRoom.Length;
+        var order = new CandidateDevice[n];
         var free = new long[n];
         var dataCharge = new long[n];
         var arbiterCharge = new long[n];
         var node = new int[n];
-        var nodeIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < n; i++)
         {
-            var d = order[i];
+            var d = order[i] = map.Devices[byRoom[i]];
             free[i] = d.FreeKiB;
-            dataCharge[i] = BrickAllocator.AcceptsRole(d, BrickRole.Data) ? Charge(brickKiB, request, d) : long.MaxValue;
-            arbiterCharge[i] = durability.Arbiter && BrickAllocator.AcceptsRole(d, BrickRole.Arbiter) ? Charge(arbiterKiB, request, d) : long.MaxValue;
-            if (!nodeIds.TryGetValue(d.NodeId, out node[i]))
-            {
-                node[i] = nodeIds.Count;
-                nodeIds.Add(d.NodeId, node[i]);
-            }
+            node[i] = map.Node[byRoom[i]];
+            dataCharge[i] = map.TakesData[byRoom[i]] ? BrickSizing.ChargedKiB(brickKiB, request.SnapshotFactor, d.ExtentKiB) : long.MaxValue;
+            arbiterCharge[i] = durability.Arbiter && map.TakesArbiter[byRoom[i]]
+                ? BrickSizing.ChargedKiB(arbiterKiB, request.SnapshotFactor, d.ExtentKiB)
+                : long.MaxValue;
         }
 
         var dataPerSet = durability.Arbiter ? setSize - 1 : setSize;
         var chosen = new int[sets * setSize];
-        var nodeCapacity = new long[nodeIds.Count];
+        var nodeCapacity = new long[map.NodeIds.Length];
         var steps = 0;
         if (!Place(0))
         {
@@ -156,11 +156,5 @@ internal static class PlacementSearch
 
             return total >= (long)dataPerSet * setsLeft;
         }
-    }
-
-    private static long Charge(long sizeKiB, PlacementRequest request, CandidateDevice device)
-    {
-        var (tp, meta) = BrickSizing.SpaceNeeded(sizeKiB, request.SnapshotFactor, device.ExtentKiB);
-        return tp + meta;
     }
 }
