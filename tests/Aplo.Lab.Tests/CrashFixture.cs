@@ -67,6 +67,26 @@ public sealed class CrashFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The operations the stopped server's database holds as pending, read offline with <c>aplo-server db export</c>
+    /// as an operator would after a crash.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PendingOperationIdsAsync(CancellationToken ct)
+    {
+        var directory = Directory ?? throw new InvalidOperationException("FreshAsync first");
+        var dump = Path.Combine(directory, "pending-dump.json");
+        var (code, output) = await LabEnvironment.LocalAsync(
+            Path.Combine(AppContext.BaseDirectory, "aplo-server"),
+            ["db", "export", "--dbfile=" + Path.Combine(directory, "aplo.db"), "--jsonfile=" + dump],
+            ct);
+        Assert.True(code == 0, $"aplo-server db export exited {code}: {output}");
+        using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(dump, ct));
+        File.Delete(dump);
+        return doc.RootElement.TryGetProperty("pendingoperations", out var pending)
+            ? pending.EnumerateObject().Select(p => p.Name).ToList()
+            : [];
+    }
+
     public Task<ServerProcess> StartAsync(string? fault, CancellationToken ct) => ServerProcess.StartAsync(Lab, Directory ?? throw new InvalidOperationException("FreshAsync first"), fault, ct);
 
     public async ValueTask DisposeAsync()
