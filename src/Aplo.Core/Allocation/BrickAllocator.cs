@@ -64,12 +64,22 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
 
             lastReason = null;
+            var arbiterKiB = BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB);
+            bool? mayFit = null;
             foreach (var choice in DeviceChoices)
             {
                 // Data bricks first keeps the roomy nodes for data; arbiter first wins when arbiter-capable devices
                 // are scarce (arbiter tags). Placement costs microseconds, so an arbiter volume tries both.
                 var plans = TryPlace(map, request, (int)sets, brickKiB, arbiterFirst: false, choice, out var reason);
                 lastReason ??= reason;
+
+                // Once a pass fails, the counting bounds may prove that nothing fits at this set count: the first
+                // pass has given the reason, and the other passes and the search would only confirm it.
+                if (plans is null && (mayFit ??= PlacementSearch.MayFit(map, request, (int)sets, brickKiB, arbiterKiB)) == false)
+                {
+                    break;
+                }
+
                 if (plans is null && durability.Arbiter)
                 {
                     plans = TryPlace(map, request, (int)sets, brickKiB, arbiterFirst: true, choice, out _);
@@ -81,7 +91,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
                 }
             }
 
-            var found = PlacementSearch.Find(map, request, (int)sets, brickKiB, BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB));
+            var found = mayFit == false ? null : PlacementSearch.Find(map, request, (int)sets, brickKiB, arbiterKiB);
             if (found is not null)
             {
                 return found;

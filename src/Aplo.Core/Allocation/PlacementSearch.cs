@@ -14,38 +14,38 @@ internal static class PlacementSearch
     /// <summary>Devices examined before giving up, about a millisecond at most.</summary>
     public const int Budget = 50_000;
 
-    public static List<BrickPlan>? Find(DeviceMap map, PlacementRequest request, int sets, long brickKiB, long arbiterKiB)
+    public static List<BrickPlan>? Find(DeviceMap map, PlacementRequest request, int sets, long brickKiB, long arbiterKiB) =>
+        Find(map, request, sets, brickKiB, arbiterKiB, out _);
+
+    /// <summary>
+    /// Whether the counting bounds allow <paramref name="sets"/> sets at all. When they do not, no placement exists
+    /// and the allocator can skip its greedy passes; when they do, a placement may still not exist.
+    /// </summary>
+    public static bool MayFit(DeviceMap map, PlacementRequest request, int sets, long brickKiB, long arbiterKiB) =>
+        new Capacity(map, request, brickKiB, arbiterKiB).MayFit(sets);
+
+    /// <summary>As above, and says how many devices it examined (a bound that refuses examines none).</summary>
+    public static List<BrickPlan>? Find(DeviceMap map, PlacementRequest request, int sets, long brickKiB, long arbiterKiB, out int steps)
     {
         var durability = request.Durability;
         var setSize = durability.SetSize;
+        steps = 0;
+        var capacity = new Capacity(map, request, brickKiB, arbiterKiB);
 
-        // Roomiest first, so the search tends to the same level placements the greedy rule makes.
-        var byRoom = Enumerable.Range(0, map.Devices.Length)
-            .OrderByDescending(i => map.Devices[i].FreeKiB)
-            .ThenBy(i => map.Devices[i].DeviceId, StringComparer.Ordinal)
-            .ToArray();
-        var n = byRoom.Length;
-        var order = new CandidateDevice[n];
-        var free = new long[n];
-        var dataCharge = new long[n];
-        var arbiterCharge = new long[n];
-        var node = new int[n];
-        for (var i = 0; i < n; i++)
+        // The bound does not depend on the order, so a hopeless request is refused before the sort.
+        if (!capacity.MayFit(sets))
         {
-            var d = order[i] = map.Devices[byRoom[i]];
-            free[i] = d.FreeKiB;
-            node[i] = map.Node[byRoom[i]];
-            dataCharge[i] = map.TakesData[byRoom[i]] ? BrickSizing.ChargedKiB(brickKiB, request.SnapshotFactor, d.ExtentKiB) : long.MaxValue;
-            arbiterCharge[i] = durability.Arbiter && map.TakesArbiter[byRoom[i]]
-                ? BrickSizing.ChargedKiB(arbiterKiB, request.SnapshotFactor, d.ExtentKiB)
-                : long.MaxValue;
+            return null;
         }
 
-        var dataPerSet = durability.Arbiter ? setSize - 1 : setSize;
+        // Roomiest first, so the search tends to the same level placements the greedy rule makes.
+        capacity.SortRoomiestFirst();
+        var (order, free, dataCharge, arbiterCharge, node, n) = (capacity.Order, capacity.Free, capacity.DataCharge, capacity.ArbiterCharge, capacity.Node, capacity.Order.Length);
         var chosen = new int[sets * setSize];
-        var nodeCapacity = new long[map.NodeIds.Length];
-        var steps = 0;
-        if (!Place(0))
+        var examined = 0;
+        var found = Place(0);
+        steps = examined;
+        if (!found)
         {
             return null;
         }
@@ -73,7 +73,7 @@ internal static class PlacementSearch
 
             var set = brick / setSize;
             var position = brick % setSize;
-            if (position == 0 && !CanStillFit(sets - set))
+            if (position == 0 && !capacity.MayFit(sets - set))
             {
                 return false;
             }
@@ -86,7 +86,7 @@ internal static class PlacementSearch
             var start = !arbiter && position > 0 ? chosen[brick - 1] + 1 : position == 0 && set > 0 ? chosen[brick - setSize] : 0;
             for (var i = start; i < n; i++)
             {
-                if (++steps > Budget)
+                if (++examined > Budget)
                 {
                     return false;
                 }
@@ -123,38 +123,137 @@ internal static class PlacementSearch
 
             return false;
         }
+    }
 
-        // k sets need dataPerSet·k data bricks on distinct nodes per set: Σ over nodes of min(bricks it holds, k);
-        // and k arbiter bricks somewhere.
-        bool CanStillFit(int setsLeft)
+    /// <summary>
+    /// Each candidate's free space, charges, node and zone as arrays, and the counting bounds over them. The search
+    /// changes <see cref="Free"/> as it places bricks, so the bounds follow it.
+    /// </summary>
+    private sealed class Capacity
+    {
+        private readonly PlacementRequest request;
+        private readonly long[] nodeBricks;
+        private readonly long[] zoneBricks;
+
+        public Capacity(DeviceMap map, PlacementRequest request, long brickKiB, long arbiterKiB)
         {
-            Array.Clear(nodeCapacity);
-            long arbiters = 0;
+            this.request = request;
+            var n = map.Devices.Length;
+            Order = [.. map.Devices];
+            Free = new long[n];
+            DataCharge = new long[n];
+            ArbiterCharge = new long[n];
+            Node = [.. map.Node];
+            Zone = new int[n];
+            var zones = new Dictionary<int, int>();
             for (var i = 0; i < n; i++)
             {
-                if (free[i] > dataCharge[i])
+                var d = Order[i];
+                Free[i] = d.FreeKiB;
+                DataCharge[i] = map.TakesData[i] ? BrickSizing.ChargedKiB(brickKiB, request.SnapshotFactor, d.ExtentKiB) : long.MaxValue;
+                ArbiterCharge[i] = request.Durability.Arbiter && map.TakesArbiter[i]
+                    ? BrickSizing.ChargedKiB(arbiterKiB, request.SnapshotFactor, d.ExtentKiB)
+                    : long.MaxValue;
+                if (!zones.TryGetValue(d.Zone, out Zone[i]))
                 {
-                    nodeCapacity[node[i]] += (free[i] - 1) / dataCharge[i];
-                }
-
-                if (free[i] > arbiterCharge[i])
-                {
-                    arbiters += (free[i] - 1) / arbiterCharge[i];
+                    Zone[i] = zones.Count;
+                    zones.Add(d.Zone, Zone[i]);
                 }
             }
 
-            if (durability.Arbiter && arbiters < setsLeft)
+            nodeBricks = new long[map.NodeIds.Length];
+            zoneBricks = new long[zones.Count];
+        }
+
+        public CandidateDevice[] Order { get; private set; }
+
+        public long[] Free { get; private set; }
+
+        public long[] DataCharge { get; private set; }
+
+        public long[] ArbiterCharge { get; private set; }
+
+        public int[] Node { get; private set; }
+
+        public int[] Zone { get; private set; }
+
+        public void SortRoomiestFirst()
+        {
+            var free = Free;
+            var order = Order;
+            var by = Enumerable.Range(0, order.Length)
+                .OrderByDescending(i => free[i])
+                .ThenBy(i => order[i].DeviceId, StringComparer.Ordinal)
+                .ToArray();
+            Order = Permute(Order, by);
+            Free = Permute(Free, by);
+            DataCharge = Permute(DataCharge, by);
+            ArbiterCharge = Permute(ArbiterCharge, by);
+            Node = Permute(Node, by);
+            Zone = Permute(Zone, by);
+        }
+
+        // k sets need dataPerSet·k data bricks on distinct nodes per set: Σ over nodes of min(bricks it holds, k);
+        // and k arbiter bricks somewhere. With strict zones every brick of a set needs its own zone as well:
+        // Σ over zones of min(bricks of either kind it holds, k) ≥ setSize·k (counting a device's space for both
+        // kinds only loosens the bound, so it stays safe).
+        public bool MayFit(int sets)
+        {
+            var durability = request.Durability;
+            Array.Clear(nodeBricks);
+            Array.Clear(zoneBricks);
+            long arbiters = 0;
+            for (var i = 0; i < Free.Length; i++)
+            {
+                if (Free[i] > DataCharge[i])
+                {
+                    var bricks = (Free[i] - 1) / DataCharge[i];
+                    nodeBricks[Node[i]] += bricks;
+                    zoneBricks[Zone[i]] += bricks;
+                }
+
+                if (Free[i] > ArbiterCharge[i])
+                {
+                    var bricks = (Free[i] - 1) / ArbiterCharge[i];
+                    arbiters += bricks;
+                    zoneBricks[Zone[i]] += bricks;
+                }
+            }
+
+            if (durability.Arbiter && arbiters < sets)
             {
                 return false;
             }
 
-            long total = 0;
-            foreach (var c in nodeCapacity)
+            if (request.StrictZones && SumCapped(zoneBricks, sets) < (long)durability.SetSize * sets)
             {
-                total += Math.Min(c, setsLeft);
+                return false;
             }
 
-            return total >= (long)dataPerSet * setsLeft;
+            var dataPerSet = durability.Arbiter ? durability.SetSize - 1 : durability.SetSize;
+            return SumCapped(nodeBricks, sets) >= (long)dataPerSet * sets;
+        }
+
+        private static T[] Permute<T>(T[] items, int[] by)
+        {
+            var result = new T[by.Length];
+            for (var i = 0; i < by.Length; i++)
+            {
+                result[i] = items[by[i]];
+            }
+
+            return result;
+        }
+
+        private static long SumCapped(long[] counts, int cap)
+        {
+            long total = 0;
+            foreach (var c in counts)
+            {
+                total += Math.Min(c, cap);
+            }
+
+            return total;
         }
     }
 }
