@@ -14,8 +14,8 @@ namespace Aplo.Bench;
 /// printed beside it because for arbiter and disperse volumes, which cost less raw space than replica 3,
 /// utilization can exceed 100%. Then one 10 GiB replica-3 allocation among 1,000 devices is timed against a
 /// baseline measured in the same loop: building a 1,000-entry Dictionary of device id → free KiB, the copy of
-/// the free map the allocator made before it moved to arrays (kept so that runs stay comparable). The slowest
-/// refusal known is timed after it.
+/// the free map the allocator made before it moved to arrays (kept so that runs stay comparable). A strict-zone
+/// refusal, once the slowest known, is timed after it.
 /// </summary>
 internal static class AllocatorUtilization
 {
@@ -359,7 +359,7 @@ internal static class AllocatorUtilization
             CultureInfo.InvariantCulture,
             $"- allocate ÷ baseline: median {allocate.Percentile(50) / baseline.Percentile(50):0.0}×, p99 {allocate.Percentile(99) / baseline.Percentile(99):0.0}×"));
 
-        // The slowest refusal: the counting bounds pass, so every set count runs the bounded search to its budget.
+        // Once the slowest refusal known: before the zone bound, every set count ran the bounded search to its budget.
         // Strict zones, data bricks only in zones 1 and 2, arbiter bricks only in zone 1: no set can take a third zone.
         var cornered = devices.Select(d => d with
         {
@@ -389,7 +389,7 @@ internal static class AllocatorUtilization
 
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"- the slowest refusal known: every set count fails both greedy orders and the bounded search runs to its budget (strict zones, arbiter bricks only in zone 1, zone 3 full; {iterations / 20:N0} calls): median {refusal.Percentile(50) * 1000:0.0} µs, p99 {refusal.Percentile(99) * 1000:0.0} µs, {refusal.Percentile(50) / baseline.Percentile(50):0.0}× the baseline"));
+            $"- a strict-zone refusal (arbiter bricks only in zone 1, zone 3 full; at each set count one greedy pass, then the zone bound refuses; {iterations / 20:N0} calls): median {refusal.Percentile(50) * 1000:0.0} µs, p99 {refusal.Percentile(99) * 1000:0.0} µs, {refusal.Percentile(50) / baseline.Percentile(50):0.0}× the baseline"));
         GC.KeepAlive(sink);
     }
 
