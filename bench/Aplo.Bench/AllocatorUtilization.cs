@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Aplo.Core.Allocation;
 using Aplo.Core.Errors;
+using Aplo.Core.Tests.Allocation;
 using Aplo.Core.Topology;
 
 namespace Aplo.Bench;
@@ -155,20 +156,8 @@ internal static class AllocatorUtilization
             return null;
         }
 
-        var limits = AllocationLimits.Default;
-        for (long sets = 1; ; sets *= 2)
+        foreach (var (sets, brick) in SetCountRule.Counts(volume.SizeKiB, d, 0, AllocationLimits.Default))
         {
-            var brick = volume.SizeKiB / sets / d.DataDivisor;
-            if (brick > limits.BrickMaxKiB)
-            {
-                continue;
-            }
-
-            if (brick < limits.BrickMinKiB || sets * d.SetSize > limits.MaxBricksPerVolume)
-            {
-                return false;
-            }
-
             var fit = devices
                 .GroupBy(x => x.NodeId, StringComparer.Ordinal)
                 .Sum(node => Math.Min(sets, node.Sum(x => Fits(x, brick))));
@@ -177,6 +166,8 @@ internal static class AllocatorUtilization
                 return true;
             }
         }
+
+        return false;
 
         // Free space must stay strictly greater than what the device is charged.
         static long Fits(CandidateDevice device, long brick)

@@ -12,7 +12,8 @@ namespace Aplo.Core.Allocation;
 /// that fits: nodes stay level while each keeps its roomiest device whole for large bricks. Should that find no
 /// placement, the device with the most free space is tried, then a bounded search, before splitting further.
 /// An arbiter brick goes to the tightest device that fits. Devices are filtered by the volume's tag match and
-/// their arbiter tag.
+/// their arbiter tag. Where every power of two fails, the set counts between them are tried before No space
+/// (ADR 0012).
 /// </summary>
 public sealed class BrickAllocator(AllocationLimits limits)
 {
@@ -41,6 +42,8 @@ public sealed class BrickAllocator(AllocationLimits limits)
         var durability = request.Durability;
         var setSize = durability.SetSize;
         string? lastReason = null;
+        string refusal;
+        long largest = 0;
         for (long sets = 1; ; sets *= 2)
         {
             var brickKiB = request.SizeKiB / sets / durability.DataDivisor;
@@ -51,52 +54,98 @@ public sealed class BrickAllocator(AllocationLimits limits)
 
             if (brickKiB < Limits.BrickMinKiB)
             {
-                throw new AploException(
-                    ErrorKind.NoSpace,
-                    lastReason ?? $"No space: bricks would be smaller than the minimum brick size of {Format(Limits.BrickMinKiB)}");
+                refusal = lastReason ?? $"No space: bricks would be smaller than the minimum brick size of {Format(Limits.BrickMinKiB)}";
+                break;
             }
 
             if ((sets * setSize) + request.ExistingBricks > Limits.MaxBricksPerVolume)
             {
-                throw new AploException(
-                    ErrorKind.NoSpace,
-                    lastReason ?? $"No space: the volume would need more than {Limits.MaxBricksPerVolume} bricks");
+                refusal = lastReason ?? $"No space: the volume would need more than {Limits.MaxBricksPerVolume} bricks";
+                break;
             }
 
-            lastReason = null;
-            var arbiterKiB = BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB);
-            bool? mayFit = null;
-            foreach (var choice in DeviceChoices)
+            largest = sets;
+            var plans = PlaceAt(map, request, (int)sets, brickKiB, out lastReason);
+            if (plans is not null)
             {
-                // Data bricks first keeps the roomy nodes for data; arbiter first wins when arbiter-capable devices
-                // are scarce (arbiter tags). Placement costs microseconds, so an arbiter volume tries both.
-                var plans = TryPlace(map, request, (int)sets, brickKiB, arbiterFirst: false, choice, out var reason);
-                lastReason ??= reason;
-
-                // Once a pass fails, the counting bounds may prove that nothing fits at this set count: the first
-                // pass has given the reason, and the other passes and the search would only confirm it.
-                if (plans is null && (mayFit ??= PlacementSearch.MayFit(map, request, (int)sets, brickKiB, arbiterKiB)) == false)
-                {
-                    break;
-                }
-
-                if (plans is null && durability.Arbiter)
-                {
-                    plans = TryPlace(map, request, (int)sets, brickKiB, arbiterFirst: true, choice, out _);
-                }
-
-                if (plans is not null)
-                {
-                    return plans;
-                }
-            }
-
-            var found = mayFit == false ? null : PlacementSearch.Find(map, request, (int)sets, brickKiB, arbiterKiB);
-            if (found is not null)
-            {
-                return found;
+                return plans;
             }
         }
+
+        // Beyond Heketi, before refusing: the set counts between the powers of two, fewest bricks first. Free
+        // space split into pieces that the halving misses (8 sets too big, 16 over the brick limit) can still take
+        // 6 or 10. The refusal keeps the reason of the largest power of two, as Heketi would give it.
+        for (long sets = 3; sets < largest * 2; sets++)
+        {
+            if ((sets & (sets - 1)) == 0)
+            {
+                continue;
+            }
+
+            var brickKiB = FillInBrickKiB(request.SizeKiB, sets * durability.DataDivisor);
+            if (brickKiB > Limits.BrickMaxKiB)
+            {
+                continue;
+            }
+
+            if (brickKiB < Limits.BrickMinKiB || (sets * setSize) + request.ExistingBricks > Limits.MaxBricksPerVolume)
+            {
+                break;
+            }
+
+            var plans = PlaceAt(map, request, (int)sets, brickKiB, out _);
+            if (plans is not null)
+            {
+                return plans;
+            }
+        }
+
+        throw new AploException(ErrorKind.NoSpace, refusal);
+    }
+
+    /// <summary>
+    /// The data brick size for a set count that does not divide the volume evenly: rounded up to whole 4 MiB, LVM's
+    /// default extent, so the volume gets at most that much per brick more than was asked, never less.
+    /// </summary>
+    public static long FillInBrickKiB(long volumeKiB, long dataBricks) =>
+        Units.CeilToExtent((volumeKiB + dataBricks - 1) / dataBricks, 4 * Units.MiB);
+
+    /// <summary>
+    /// One set count: the greedy passes, each device choice data-first and (arbiter) arbiter-first, then the bounded
+    /// search. <paramref name="lastReason"/> is the first pass's reason for failing.
+    /// </summary>
+    private List<BrickPlan>? PlaceAt(DeviceMap map, PlacementRequest request, int sets, long brickKiB, out string? lastReason)
+    {
+        var durability = request.Durability;
+        lastReason = null;
+        var arbiterKiB = BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB);
+        bool? mayFit = null;
+        foreach (var choice in DeviceChoices)
+        {
+            // Data bricks first keeps the roomy nodes for data; arbiter first wins when arbiter-capable devices
+            // are scarce (arbiter tags). Placement costs microseconds, so an arbiter volume tries both.
+            var plans = TryPlace(map, request, sets, brickKiB, arbiterFirst: false, choice, out var reason);
+            lastReason ??= reason;
+
+            // Once a pass fails, the counting bounds may prove that nothing fits at this set count: the first
+            // pass has given the reason, and the other passes and the search would only confirm it.
+            if (plans is null && (mayFit ??= PlacementSearch.MayFit(map, request, sets, brickKiB, arbiterKiB)) == false)
+            {
+                return null;
+            }
+
+            if (plans is null && durability.Arbiter)
+            {
+                plans = TryPlace(map, request, sets, brickKiB, arbiterFirst: true, choice, out _);
+            }
+
+            if (plans is not null)
+            {
+                return plans;
+            }
+        }
+
+        return PlacementSearch.Find(map, request, sets, brickKiB, arbiterKiB);
     }
 
     /// <summary>

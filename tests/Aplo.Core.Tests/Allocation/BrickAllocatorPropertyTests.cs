@@ -80,12 +80,15 @@ public sealed class BrickAllocatorPropertyTests
         Assert.True(plans.Count > 0, context);
         Assert.True(plans.Count % setSize == 0, $"{context}: {plans.Count} bricks is not a whole number of sets of {setSize}");
         var sets = plans.Count / setSize;
-        Assert.True((sets & (sets - 1)) == 0, $"{context}: {sets} sets is not a power of two");
+        var allowed = SetCountRule.Counts(request.SizeKiB, request.Durability, request.ExistingBricks, limits);
+        Assert.True(allowed.Any(c => c.Sets == sets), $"{context}: {sets} sets is not a count the rule allows ({string.Join(", ", allowed.Select(c => c.Sets))})");
         Assert.True(plans.Count + request.ExistingBricks <= limits.MaxBricksPerVolume, $"{context}: {plans.Count} bricks over the max");
 
         var dataDivisor = request.Durability.Type == DurabilityType.Disperse ? request.Durability.Data : 1;
-        var dataKiB = request.SizeKiB / sets / dataDivisor;
+        var dataKiB = SetCountRule.DataBrickKiB(request.SizeKiB, sets, dataDivisor);
         Assert.InRange(dataKiB, limits.BrickMinKiB, limits.BrickMaxKiB);
+        Assert.True(dataKiB * sets * dataDivisor >= request.SizeKiB, $"{context}: {sets} sets of {dataKiB} KiB hold less than the {request.SizeKiB} KiB asked");
+        Assert.All(plans.Where(p => p.Role == BrickRole.Data), p => Assert.Equal(dataKiB, p.SizeKiB));
 
         foreach (var set in plans.GroupBy(p => p.SetIndex))
         {

@@ -35,6 +35,32 @@ public sealed class BrickAllocatorTests
     }
 
     [Fact]
+    public void Allocate_NoPowerOfTwoOfSetsFits_TakesTheFewestSetsBetweenThem()
+    {
+        // Benchmark workload 1, seed 17, at its refusal: each zone has 21.6 + 33.7 GiB free on one node and
+        // 1.5 + 49.7 GiB on the other. 8 sets of 12.1 GiB bricks fit 7 per zone where 8 are needed, and 16 sets
+        // pass the 32-brick limit; 6 sets of 16.2 GiB fit 3 on each node, exactly the 18 bricks needed.
+        var devices = new List<CandidateDevice>();
+        foreach (var zone in new[] { 1, 2, 3 })
+        {
+            devices.Add(new($"z{zone}a1", $"n{zone}a", zone, (long)(21.6 * GiB), Extent));
+            devices.Add(new($"z{zone}a2", $"n{zone}a", zone, (long)(33.7 * GiB), Extent));
+            devices.Add(new($"z{zone}b1", $"n{zone}b", zone, (long)(1.5 * GiB), Extent));
+            devices.Add(new($"z{zone}b2", $"n{zone}b", zone, (long)(49.7 * GiB), Extent));
+        }
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(97 * GiB, Replica3, 1f));
+
+        Assert.Equal(18, plans.Count);
+        var brick = Assert.Single(plans.Select(p => p.SizeKiB).Distinct());
+        Assert.True(brick * 6 >= 97 * GiB, $"6 bricks of {brick} KiB hold less than 97 GiB");
+        Assert.True(brick * 6 < (97 * GiB) + (6 * Extent), $"6 bricks of {brick} KiB round up by more than an extent each");
+        Assert.Equal(0, brick % Extent);
+        Assert.All(plans.GroupBy(p => p.SetIndex), set => Assert.Equal(3, set.Select(p => p.NodeId).Distinct().Count()));
+        Assert.All(plans.GroupBy(p => p.DeviceId), d => Assert.True(d.Sum(p => p.ChargedKiB) < devices.Single(x => x.DeviceId == d.Key).FreeKiB));
+    }
+
+    [Fact]
     public void Allocate_Replica3OnSixNodesInThreeZones_SpreadsTheZones()
     {
         var devices = Grid(zones: 3, nodesPerZone: 2, devicesPerNode: 2, freeKiB: 500 * GiB);

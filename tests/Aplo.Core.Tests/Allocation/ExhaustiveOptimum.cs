@@ -508,26 +508,7 @@ internal sealed class ExhaustiveOptimum
     }
 
     /// <summary>The set counts the generator may try for a volume, in its order, with the data brick size of each.</summary>
-    private List<(int Sets, long Brick)> SetCounts(StreamVolume volume)
-    {
-        var durability = volume.Durability;
-        var counts = new List<(int, long)>();
-        for (long sets = 1; ; sets *= 2)
-        {
-            var brick = volume.SizeKiB / sets / durability.DataDivisor;
-            if (brick > limits.BrickMaxKiB)
-            {
-                continue;
-            }
-
-            if (brick < limits.BrickMinKiB || sets * durability.SetSize > limits.MaxBricksPerVolume)
-            {
-                return counts;
-            }
-
-            counts.Add(((int)sets, brick));
-        }
-    }
+    private List<(int Sets, long Brick)> SetCounts(StreamVolume volume) => SetCountRule.Counts(volume.SizeKiB, volume.Durability, 0, limits);
 
     /// <summary>
     /// Over the set counts the generator may use: the least total charge of a volume (smallest extent) and the

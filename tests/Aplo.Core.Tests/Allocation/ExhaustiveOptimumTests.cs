@@ -101,14 +101,8 @@ public sealed class ExhaustiveOptimumTests
 
         var volume = c.Stream[index];
         var nodes = c.Devices.Select(d => d.NodeId).ToArray();
-        for (var sets = 1; ; sets *= 2)
+        foreach (var (sets, brick) in SetCountRule.Counts(volume.SizeKiB, volume.Durability, 0, Limits))
         {
-            var brick = volume.SizeKiB / sets;
-            if (brick < Limits.BrickMinKiB || sets * volume.Durability.SetSize > Limits.MaxBricksPerVolume)
-            {
-                return memo[key] = index;
-            }
-
             var (tp, meta) = BrickSizing.SpaceNeeded(brick, 1f, 4 * Units.MiB);
             var best = -1;
             Brick(0, new HashSet<string>(StringComparer.Ordinal));
@@ -140,5 +134,7 @@ public sealed class ExhaustiveOptimumTests
                 }
             }
         }
+
+        return memo[key] = index;
     }
 }

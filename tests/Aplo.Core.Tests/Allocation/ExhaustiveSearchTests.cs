@@ -70,6 +70,7 @@ public sealed class ExhaustiveSearchTests
         Assert.True(walk.Placed >= 1000, $"only {walk.Placed} placements");
         Assert.True(walk.Infeasible >= 500, $"only {walk.Infeasible} requests with no valid placement");
         Assert.True(walk.MultiSetPlacements >= 100, $"only {walk.MultiSetPlacements} placements of several sets");
+        Assert.True(walk.FillInPlacements >= 50, $"only {walk.FillInPlacements} placements at a set count between the powers of two");
         Assert.Equal(0, walk.Undecided);
         Assert.True(walk.InvalidWitnesses.Count == 0, string.Join(Environment.NewLine, walk.InvalidWitnesses.Take(5)));
     }
@@ -159,6 +160,7 @@ public sealed class ExhaustiveSearchTests
         public int Placed { get; set; }
         public int Infeasible { get; set; }
         public int MultiSetPlacements { get; set; }
+        public int FillInPlacements { get; set; }
         public int Undecided { get; set; }
         public List<Case> FalseRefusals { get; } = [];
         public List<string> InvalidPlacements { get; } = [];
@@ -217,7 +219,9 @@ public sealed class ExhaustiveSearchTests
                         continue;
                     }
 
-                    var invalid = Invalid(devices, request, limits, plans);
+                    // A placement the search calls impossible means the search lags behind the allocator's rules.
+                    var invalid = Invalid(devices, request, limits, plans)
+                        ?? (feasible is null ? "placed although the search found no placement" : null);
                     if (invalid is not null)
                     {
                         walk.InvalidPlacements.Add($"seed {seed}, topology {t}, request {r}: {invalid}{Environment.NewLine}{Describe(new Case(devices, request, limits))}");
@@ -228,6 +232,11 @@ public sealed class ExhaustiveSearchTests
                     if (plans.Count > request.Durability.SetSize)
                     {
                         walk.MultiSetPlacements++;
+                    }
+
+                    if (!SetCountRule.IsPowerOfTwo(plans.Count / request.Durability.SetSize))
+                    {
+                        walk.FillInPlacements++;
                     }
 
                     devices = Charge(devices, plans);
@@ -251,12 +260,12 @@ public sealed class ExhaustiveSearchTests
         }
 
         var sets = plans.Count / setSize;
-        if ((sets & (sets - 1)) != 0)
+        if (!SetCountRule.Counts(request.SizeKiB, durability, request.ExistingBricks, limits).Any(c => c.Sets == sets))
         {
-            return $"{sets} sets is not a power of two";
+            return $"{sets} sets is not a count the rule allows";
         }
 
-        var brick = request.SizeKiB / sets / durability.DataDivisor;
+        var brick = SetCountRule.DataBrickKiB(request.SizeKiB, sets, durability.DataDivisor);
         if (brick < limits.BrickMinKiB || brick > limits.BrickMaxKiB)
         {
             return $"brick of {brick} KiB is outside the limits";
@@ -553,25 +562,15 @@ public sealed class ExhaustiveSearchTests
         /// <summary>The first set count, in the generator's order, for which a valid placement exists; null if none.</summary>
         public int? FirstFeasibleSets()
         {
-            var durability = request.Durability;
-            for (long sets = 1; ; sets *= 2)
+            foreach (var (sets, brick) in SetCountRule.Counts(request.SizeKiB, request.Durability, request.ExistingBricks, limits))
             {
-                var brick = request.SizeKiB / sets / durability.DataDivisor;
-                if (brick > limits.BrickMaxKiB)
+                if (Feasible(sets, brick))
                 {
-                    continue;
-                }
-
-                if (brick < limits.BrickMinKiB || (sets * SetSize) + request.ExistingBricks > limits.MaxBricksPerVolume)
-                {
-                    return null;
-                }
-
-                if (Feasible((int)sets, brick))
-                {
-                    return (int)sets;
+                    return sets;
                 }
             }
+
+            return null;
         }
 
         private bool Feasible(int sets, long brick)
