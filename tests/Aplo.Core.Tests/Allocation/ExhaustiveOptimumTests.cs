@@ -50,7 +50,10 @@ public sealed class ExhaustiveOptimumTests
     public void Optimum_NeverBelowTheAllocator_WhenAnySetCountIsAllowed()
     {
         // Splitting at will is a superset of every allocator's choices, so its optimum bounds the allocator.
-        for (var seed = 1; seed <= 15; seed++)
+        // Seed 6 is left out: it never finishes within the budget, and with the set counts of ADR 0012 its search
+        // spends about 40 s inside single states before the budget can stop it.
+        var decided = 0;
+        foreach (var seed in Enumerable.Range(1, 15).Where(s => s != 6))
         {
             var c = StreamCase.Small(seed);
             var optimum = new ExhaustiveOptimum(c, Limits, anySetCount: true, budget: 2_000);
@@ -64,8 +67,11 @@ public sealed class ExhaustiveOptimumTests
                 continue;
             }
 
+            decided++;
             Assert.True(c.PlaceWith(new BrickAllocator(Limits)) <= placed, $"seed {seed}");
         }
+
+        Assert.True(decided >= 13, $"only {decided} of 14 seeds decided");
     }
 
     private static StreamCase Tiny(int seed)
