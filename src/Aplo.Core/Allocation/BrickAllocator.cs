@@ -107,7 +107,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
     /// The data brick size for a set count that does not divide the volume evenly: rounded up to whole 4 MiB, LVM's
     /// default extent, so the volume gets at most that much per brick more than was asked, never less.
     /// </summary>
-    public static long FillInBrickKiB(long volumeKiB, long dataBricks) =>
+    private static long FillInBrickKiB(long volumeKiB, long dataBricks) =>
         Units.CeilToExtent((volumeKiB + dataBricks - 1) / dataBricks, 4 * Units.MiB);
 
     /// <summary>
