@@ -222,12 +222,20 @@ public sealed class VolumeLifecycleTests(LabFixture lab) : IAsyncLifetime
     {
         var (code, output) = await lab.Lab.OnNodeAsync(lab.Lab.Nodes[0], $"gluster --mode=script volume info {volume.Name}", Ct);
         Assert.True(code != 0, $"volume {volume.Name} still exists: {output}");
-        foreach (var brick in volume.Bricks)
+        // One ssh call per brick, all at once: its LVs, its fstab and mount lines, and its directory.
+        var facts = await Task.WhenAll(volume.Bricks.Select(brick => lab.Lab.MustAsync(
+            NodeOf(brick),
+            $"lvs --noheadings -o lv_name | grep -E 'brick_{brick.Id}|tp_{brick.Id}' || true; echo '#'; "
+            + $"grep brick_{brick.Id} /etc/fstab /proc/mounts || true; echo '#'; "
+            + $"test -e {brick.Path} && echo present || echo absent",
+            Ct)));
+        foreach (var (brick, brickFacts) in volume.Bricks.Zip(facts))
         {
-            var node = NodeOf(brick);
-            Assert.Equal(string.Empty, (await lab.Lab.MustAsync(node, $"lvs --noheadings -o lv_name | grep -E 'brick_{brick.Id}|tp_{brick.Id}' || true", Ct)).Trim());
-            Assert.Equal(string.Empty, (await lab.Lab.MustAsync(node, $"grep brick_{brick.Id} /etc/fstab /proc/mounts || true", Ct)).Trim());
-            Assert.Equal("absent", (await lab.Lab.MustAsync(node, $"test -e {brick.Path} && echo present || echo absent", Ct)).Trim());
+            var sections = brickFacts.Split('#').Select(p => p.Trim()).ToList();
+            Assert.True(sections.Count == 3, $"brick {brick.Id}: {brickFacts}");
+            Assert.Equal(string.Empty, sections[0]);
+            Assert.Equal(string.Empty, sections[1]);
+            Assert.Equal("absent", sections[2]);
         }
 
         Assert.DoesNotContain(volume.Id, (await lab.Admin.VolumeListAsync(Ct)).Volumes);
