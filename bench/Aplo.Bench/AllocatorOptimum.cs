@@ -11,6 +11,9 @@ namespace Aplo.Bench;
 /// Each shortfall is attributed: if the allocator reaches the optimum once every node is put in a zone of its own
 /// (zones play no part in validity without strict zones, so the optimum is unchanged), the shortfall is the price of
 /// spreading zones (ADR 0006); otherwise it is the allocator's choice without knowing the rest of the stream.
+/// The same cases are also compared with the optimum that keeps the allocator's zone preference as a rule
+/// (<c>preferSpread</c>): the most any sequence of placements reaches while spreading each set over zones wherever
+/// the volume can be placed so.
 /// </summary>
 internal static class AllocatorOptimum
 {
@@ -25,6 +28,9 @@ internal static class AllocatorOptimum
         var trivial = 0;
         var shortfalls = new List<string>();
         var zoneShortfalls = 0;
+        var spreadRatios = new List<double>();
+        var spreadUndecided = 0;
+        var spreadShortfalls = new List<string>();
         for (var seed = 1; seed <= cases; seed++)
         {
             var c = StreamCase.Small(seed);
@@ -49,6 +55,21 @@ internal static class AllocatorOptimum
             var placed = c.PlaceWith(new BrickAllocator(limits));
             var ratio = c.Delivered(placed) / (double)c.Delivered(optimum);
             ratios.Add(ratio);
+            try
+            {
+                var spreadOptimum = c.StrictZones ? optimum : new ExhaustiveOptimum(c, limits, budget: StateBudget, preferSpread: true).Placed();
+                var spreadRatio = c.Delivered(placed) / (double)c.Delivered(spreadOptimum);
+                spreadRatios.Add(spreadRatio);
+                if (spreadRatio < 0.98)
+                {
+                    spreadShortfalls.Add(string.Create(CultureInfo.InvariantCulture, $"{seed} ({placed}/{spreadOptimum})"));
+                }
+            }
+            catch (SearchBudgetExceededException)
+            {
+                spreadUndecided++;
+            }
+
             if (ratio < 0.98)
             {
                 var ownZones = c with { Devices = [.. c.Devices.Select(d => d with { Zone = int.Parse(d.NodeId[1..], CultureInfo.InvariantCulture) + 1 })] };
@@ -67,5 +88,9 @@ internal static class AllocatorOptimum
             CultureInfo.InvariantCulture,
             $"- delivered ratio min {sorted[0]:0.000} / median {sorted[((sorted.Count + 1) / 2) - 1]:0.000} / mean {ratios.Average():0.000}; at the optimum in {ratios.Count(r => r >= 1)} cases, ≥ 0.98 in {ratios.Count(r => r >= 0.98)}"));
         output.WriteLine($"- below 0.98 ({shortfalls.Count}, of which {zoneShortfalls} reach 0.98 with a zone per node): seed (allocator/optimum volumes): {string.Join(", ", shortfalls)}");
+        var spreadSorted = spreadRatios.Order().ToList();
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"- against the optimum that also spreads zones where it can: {spreadRatios.Count} compared ({spreadUndecided} more undecided); ratio min {spreadSorted[0]:0.000} / median {spreadSorted[((spreadSorted.Count + 1) / 2) - 1]:0.000} / mean {spreadRatios.Average():0.000}; at it in {spreadRatios.Count(r => r == 1)}, above it in {spreadRatios.Count(r => r > 1)}, ≥ 0.98 in {spreadRatios.Count(r => r >= 0.98)}; below 0.98: {string.Join(", ", spreadShortfalls)}"));
     }
 }

@@ -105,13 +105,15 @@ internal sealed class SearchBudgetExceededException(string message) : Exception(
 /// charged by <see cref="BrickSizing"/>, a device keeps free space strictly greater than what it is charged, the
 /// bricks of a set on distinct nodes (and zones, when strict), and sets tried as 1, 2, 4, … — a volume is split
 /// into more sets only when no placement with fewer exists. With <c>anySetCount</c> the search may also split a
-/// volume that would fit whole, which bounds every allocator that splits at will.
+/// volume that would fit whole, which bounds every allocator that splits at will. With <c>preferSpread</c> it keeps
+/// the allocator's preference for zones as a rule too: at the set count chosen, a volume whose sets can each have
+/// their bricks in distinct zones is placed only that way (without strict zones, others may share a zone).
 /// <para>
 /// Depth-first over every placement of each volume, with three reductions that keep it exact. Nodes are
-/// interchangeable (zone by zone when zones are strict; otherwise zones play no part in validity) and so are a
-/// node's devices of the same extent, so a state is the free space as a sorted multiset per node, nodes sorted
-/// (see <see cref="Canonical"/>). The sets of a volume are interchangeable too, so its placements are expanded
-/// one set at a time and equal states merged. States are memoised with their result, and a branch stops when
+/// interchangeable (zone by zone when zones are strict or spread is preferred; otherwise zones play no part in
+/// validity) and so are a node's devices of the same extent, so a state is the free space as a sorted multiset
+/// per node, nodes sorted (see <see cref="Canonical"/>). The sets of a volume are interchangeable too, so its
+/// placements are expanded one set at a time and equal states merged. States are memoised with their result, and a branch stops when
 /// its upper bound (<see cref="UpperBound"/>) cannot beat the best found or when a child reaches that bound.
 /// </para>
 /// </summary>
@@ -120,6 +122,7 @@ internal sealed class ExhaustiveOptimum
     private readonly StreamCase streamCase;
     private readonly AllocationLimits limits;
     private readonly bool anySetCount;
+    private readonly bool preferSpread;
     private readonly long budget;
     private readonly Dictionary<long[], int> memo = new(KeyComparer.Instance);
     private readonly (long MinCharge, long MaxNodeShare)[] volumeCosts;
@@ -127,12 +130,13 @@ internal sealed class ExhaustiveOptimum
     private readonly long[] smallestChargeFrom;
     private int best;
 
-    public ExhaustiveOptimum(StreamCase streamCase, AllocationLimits limits, bool anySetCount = false, long budget = 2_000_000)
+    public ExhaustiveOptimum(StreamCase streamCase, AllocationLimits limits, bool anySetCount = false, long budget = 2_000_000, bool preferSpread = false)
     {
         ArgumentNullException.ThrowIfNull(streamCase);
         this.streamCase = streamCase;
         this.limits = limits;
         this.anySetCount = anySetCount;
+        this.preferSpread = preferSpread;
         this.budget = budget;
         var extents = streamCase.Devices.Select(d => d.ExtentKiB).ToList();
         setCounts = [.. streamCase.Stream.Select(SetCounts)];
@@ -160,7 +164,7 @@ internal sealed class ExhaustiveOptimum
     {
         var start = streamCase.Devices
             .GroupBy(d => d.NodeId, StringComparer.Ordinal)
-            .Select(g => new Node(streamCase.StrictZones ? g.First().Zone : 0, [.. g.Select(d => d.FreeKiB)], [.. g.Select(d => d.ExtentKiB)]))
+            .Select(g => new Node(streamCase.StrictZones || preferSpread ? g.First().Zone : 0, [.. g.Select(d => d.FreeKiB)], [.. g.Select(d => d.ExtentKiB)]))
             .ToList();
         best = 0;
         memo.Clear();
@@ -233,9 +237,12 @@ internal sealed class ExhaustiveOptimum
         var seen = new HashSet<long[]>(KeyComparer.Instance);
         foreach (var (sets, brick) in setCounts[index])
         {
-            var level = durability.Arbiter
-                ? PlaceSetBySet(state, brick, sets, durability)
-                : PlaceByCounts(state, brick, sets, durability.SetSize);
+            var level = Place(sets, brick, distinctZones: streamCase.StrictZones || preferSpread);
+            if (level.Count == 0 && preferSpread && !streamCase.StrictZones)
+            {
+                level = Place(sets, brick, distinctZones: false);
+            }
+
             foreach (var child in level)
             {
                 if (seen.Add(Key(0, child)))
@@ -251,13 +258,17 @@ internal sealed class ExhaustiveOptimum
         }
 
         return found;
+
+        List<Node[]> Place(int sets, long brick, bool distinctZones) => durability.Arbiter
+            ? PlaceSetBySet(state, brick, sets, durability, distinctZones)
+            : PlaceByCounts(state, brick, sets, durability.SetSize, distinctZones);
     }
 
     /// <summary>
     /// Arbiter volumes have two brick sizes: their placements are expanded one set at a time, merging equal states
     /// between sets (the sets are interchangeable, and every node is free again for the next set).
     /// </summary>
-    private List<Node[]> PlaceSetBySet(Node[] state, long brick, int sets, Durability durability)
+    private List<Node[]> PlaceSetBySet(Node[] state, long brick, int sets, Durability durability, bool distinctZones)
     {
         var sizes = Enumerable.Range(0, durability.SetSize)
             .Select(p => durability.Arbiter && p == 2 ? BrickSizing.ArbiterSize(brick, limits.AverageFileSizeKiB) : brick)
@@ -269,7 +280,7 @@ internal sealed class ExhaustiveOptimum
             var seen = new HashSet<long[]>(KeyComparer.Instance);
             foreach (var from in level)
             {
-                PlaceSet(from, sizes, durability.Arbiter, next, seen);
+                PlaceSet(from, sizes, durability.Arbiter, distinctZones, next, seen);
             }
 
             level = next;
@@ -280,12 +291,12 @@ internal sealed class ExhaustiveOptimum
 
     /// <summary>
     /// Bricks all of one size: k sets of r bricks on distinct nodes exist for exactly the per-node brick counts
-    /// c with c ≤ k on every node (every zone, when strict) and Σ c = r·k — deal the bricks, listed node by node,
+    /// c with c ≤ k on every node (every zone, when zones must be distinct) and Σ c = r·k — deal the bricks, listed node by node,
     /// to sets 1, 2, …, k, 1, 2, … and no set gets two of one node. And a device takes x bricks of charge q
     /// exactly when its free space is more than x·q. So the placements are: a count per node, and for each node
     /// every split of its count over its devices.
     /// </summary>
-    private List<Node[]> PlaceByCounts(Node[] state, long brick, int sets, int setSize)
+    private static List<Node[]> PlaceByCounts(Node[] state, long brick, int sets, int setSize, bool distinctZones)
     {
         // outcomes[n][c]: the distinct device states of node n after it takes c bricks.
         var outcomes = state.Select(node => NodeOutcomes(node, brick, sets)).ToArray();
@@ -327,7 +338,7 @@ internal sealed class ExhaustiveOptimum
             var zone = state[n].Zone;
             for (var c = 0; c <= Math.Min(capacity[n], needed); c++)
             {
-                if (streamCase.StrictZones && zoneCount.GetValueOrDefault(zone) + c > sets)
+                if (distinctZones && zoneCount.GetValueOrDefault(zone) + c > sets)
                 {
                     break;
                 }
@@ -387,7 +398,7 @@ internal sealed class ExhaustiveOptimum
     }
 
     /// <summary>Adds every distinct state one set of bricks of <paramref name="sizes"/> leads to from <paramref name="from"/>.</summary>
-    private void PlaceSet(Node[] from, long[] sizes, bool arbiter, List<Node[]> into, HashSet<long[]> seen)
+    private static void PlaceSet(Node[] from, long[] sizes, bool arbiter, bool distinctZones, List<Node[]> into, HashSet<long[]> seen)
     {
         var nodes = from.Select(n => n.Copy()).ToArray();
         var usedNode = new bool[nodes.Length];
@@ -412,7 +423,7 @@ internal sealed class ExhaustiveOptimum
             for (var n = isArbiter ? 0 : lastDataNode + 1; n < nodes.Length; n++)
             {
                 var node = nodes[n];
-                if (usedNode[n] || (streamCase.StrictZones && usedZone.Contains(node.Zone)))
+                if (usedNode[n] || (distinctZones && usedZone.Contains(node.Zone)))
                 {
                     continue;
                 }
@@ -538,8 +549,9 @@ internal sealed class ExhaustiveOptimum
     }
 
     /// <summary>
-    /// The state with devices sorted within each node and nodes sorted; with strict zones, nodes are grouped by
-    /// zone and the zones relabelled in the order of their sorted contents, since only their distinctness counts.
+    /// The state with devices sorted within each node and nodes sorted; where zones count (strict, or spread
+    /// preferred), nodes are grouped by zone and the zones relabelled in the order of their sorted contents, since
+    /// only their distinctness counts.
     /// </summary>
     private static Node[] Canonical(IEnumerable<Node> nodes)
     {

@@ -74,6 +74,34 @@ public sealed class ExhaustiveOptimumTests
         Assert.True(decided >= 13, $"only {decided} of 14 seeds decided");
     }
 
+    [Fact]
+    public void Optimum_PreferringSpread_AgreesWithPlainEnumeration_WhenTwoNodesShareAZone()
+    {
+        // Four nodes in three zones: nodes 0 and 3 share zone 1, so a replica set may or may not spread.
+        var compared = 0;
+        var spreadCosts = 0;
+        for (var seed = 1; compared < 40; seed++)
+        {
+            var random = new Random(seed);
+            var devices = Enumerable.Range(0, 4)
+                .Select(n => new CandidateDevice($"d{n}", $"n{n}", n == 3 ? 1 : n + 1, random.Next(2, 9) * GiB, 4 * Units.MiB))
+                .ToList();
+            var durability = random.Next(3) == 0 ? StreamCase.Replica2 : StreamCase.Replica3;
+            var stream = Enumerable.Range(0, 8).Select(_ => new StreamVolume(random.Next(1, 4) * GiB, durability)).ToList();
+            var c = new StreamCase(seed, devices, stream, StrictZones: false);
+
+            var spread = new ExhaustiveOptimum(c, Limits, preferSpread: true).Placed();
+            Assert.Equal(PlainOptimum([.. devices.Select(d => d.FreeKiB)], c, 0, [], preferSpread: true), spread);
+            var any = new ExhaustiveOptimum(c, Limits).Placed();
+            Assert.True(spread <= any, $"seed {seed}: spreading placed {spread}, more than the {any} of any placement");
+            spreadCosts += spread < any ? 1 : 0;
+            compared++;
+        }
+
+        // Otherwise the cases would not tell a search that ignores the preference from one that keeps it.
+        Assert.InRange(spreadCosts, 1, 39);
+    }
+
     private static StreamCase Tiny(int seed)
     {
         var random = new Random(seed);
@@ -91,8 +119,12 @@ public sealed class ExhaustiveOptimumTests
         return new StreamCase(seed, devices, stream, StrictZones: false);
     }
 
-    /// <summary>The most volumes of the stream placed from <paramref name="free"/>, trying every device for every brick.</summary>
-    private static int PlainOptimum(long[] free, StreamCase c, int index, Dictionary<string, int> memo)
+    /// <summary>
+    /// The most volumes of the stream placed from <paramref name="free"/>, trying every device for every brick. With
+    /// <paramref name="preferSpread"/>, a set count that has placements with each set's bricks in distinct zones
+    /// allows only those.
+    /// </summary>
+    private static int PlainOptimum(long[] free, StreamCase c, int index, Dictionary<string, int> memo, bool preferSpread = false)
     {
         if (index == c.Stream.Count)
         {
@@ -107,35 +139,44 @@ public sealed class ExhaustiveOptimumTests
 
         var volume = c.Stream[index];
         var nodes = c.Devices.Select(d => d.NodeId).ToArray();
+        var zones = c.Devices.Select(d => d.Zone).ToArray();
         foreach (var (sets, brick) in SetCountRule.Counts(volume.SizeKiB, volume.Durability, 0, Limits))
         {
             var (tp, meta) = BrickSizing.SpaceNeeded(brick, 1f, 4 * Units.MiB);
             var best = -1;
-            Brick(0, new HashSet<string>(StringComparer.Ordinal));
+            if (preferSpread)
+            {
+                Brick(0, [], distinctZones: true);
+            }
+
+            if (best < 0)
+            {
+                Brick(0, [], distinctZones: false);
+            }
+
             if (best >= 0)
             {
                 return memo[key] = best;
             }
 
-            void Brick(int placed, HashSet<string> setNodes)
+            // setDevices: the devices of the set being filled.
+            void Brick(int placed, List<int> setDevices, bool distinctZones)
             {
                 if (placed == sets * volume.Durability.SetSize)
                 {
-                    best = Math.Max(best, PlainOptimum(free, c, index + 1, memo));
+                    best = Math.Max(best, PlainOptimum(free, c, index + 1, memo, preferSpread));
                     return;
                 }
 
-                var inSet = placed % volume.Durability.SetSize;
                 for (var d = 0; d < free.Length; d++)
                 {
-                    if (setNodes.Contains(nodes[d]) || free[d] <= tp + meta)
+                    if (setDevices.Exists(o => nodes[o] == nodes[d] || (distinctZones && zones[o] == zones[d])) || free[d] <= tp + meta)
                     {
                         continue;
                     }
 
                     free[d] -= tp + meta;
-                    var next = inSet + 1 == volume.Durability.SetSize ? new HashSet<string>(StringComparer.Ordinal) : new HashSet<string>(setNodes) { nodes[d] };
-                    Brick(placed + 1, next);
+                    Brick(placed + 1, setDevices.Count + 1 == volume.Durability.SetSize ? [] : [.. setDevices, d], distinctZones);
                     free[d] += tp + meta;
                 }
             }
