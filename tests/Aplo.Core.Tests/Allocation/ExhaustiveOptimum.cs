@@ -113,8 +113,9 @@ internal sealed class SearchBudgetExceededException(string message) : Exception(
 /// interchangeable (zone by zone when zones are strict or spread is preferred; otherwise zones play no part in
 /// validity) and so are a node's devices of the same extent, so a state is the free space as a sorted multiset
 /// per node, nodes sorted (see <see cref="Canonical"/>). The sets of a volume are interchangeable too, so its
-/// placements are expanded one set at a time and equal states merged. States are memoised with their result, and a branch stops when
-/// its upper bound (<see cref="UpperBound"/>) cannot beat the best found or when a child reaches that bound.
+/// placements are expanded one set at a time and equal states merged. States are memoised with their result, and
+/// a branch stops when its upper bound (<see cref="UpperBound"/>) cannot beat the best found or when a child
+/// reaches that bound.
 /// </para>
 /// </summary>
 internal sealed class ExhaustiveOptimum
@@ -291,8 +292,8 @@ internal sealed class ExhaustiveOptimum
 
     /// <summary>
     /// Bricks all of one size: k sets of r bricks on distinct nodes exist for exactly the per-node brick counts
-    /// c with c ≤ k on every node (every zone, when zones must be distinct) and Σ c = r·k — deal the bricks, listed node by node,
-    /// to sets 1, 2, …, k, 1, 2, … and no set gets two of one node. And a device takes x bricks of charge q
+    /// c with c ≤ k on every node (every zone, when zones must be distinct) and Σ c = r·k — deal the bricks, listed
+    /// node by node, to sets 1, 2, …, k, 1, 2, … and no set gets two of one node. And a device takes x bricks of charge q
     /// exactly when its free space is more than x·q. So the placements are: a count per node, and for each node
     /// every split of its count over its devices.
     /// </summary>
