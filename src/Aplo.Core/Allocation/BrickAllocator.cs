@@ -12,8 +12,8 @@ namespace Aplo.Core.Allocation;
 /// that fits: nodes stay level while each keeps its roomiest device whole for large bricks. Should that find no
 /// placement, the device with the most free space is tried, then a bounded search, before splitting further.
 /// An arbiter brick goes to the tightest device that fits. Devices are filtered by the volume's tag match and
-/// their arbiter tag. Where every power of two fails, the set counts between them are tried before No space
-/// (ADR 0012).
+/// their arbiter tag. Where every power of two fails, the set counts between them are tried (ADR 0012), and then
+/// sets of unequal size (ADR 0013), before No space.
 /// </summary>
 public sealed class BrickAllocator(AllocationLimits limits)
 {
@@ -100,7 +100,81 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
         }
 
+        if (PlaceUnequalSets(devices, request) is { } unequal)
+        {
+            return unequal;
+        }
+
         throw new AploException(ErrorKind.NoSpace, refusal);
+    }
+
+    /// <summary>
+    /// The last resort before No space (ADR 0013): sets of unequal size, each as large as the free space allows,
+    /// largest first, as an operator would create a smaller volume and expand it. Each set keeps every set rule, its
+    /// data bricks are whole 4 MiB within the brick limits, and together they hold the volume rounded up to 4 MiB
+    /// per data brick. Gluster's distribute layer weights new directories by brick size, so files spread in
+    /// proportion. Null when the volume does not fit this way either.
+    /// </summary>
+    private List<BrickPlan>? PlaceUnequalSets(IReadOnlyList<CandidateDevice> devices, PlacementRequest request)
+    {
+        var durability = request.Durability;
+        var extent = 4 * Units.MiB;
+        var left = Units.CeilToExtent((request.SizeKiB + durability.DataDivisor - 1) / durability.DataDivisor, extent);
+        var free = devices.ToDictionary(d => d.DeviceId, d => d.FreeKiB, StringComparer.Ordinal);
+        var plans = new List<BrickPlan>();
+        var setIndex = request.FirstSetIndex;
+        if (left < Limits.BrickMinKiB)
+        {
+            return null;
+        }
+
+        while (left > 0)
+        {
+            if (request.ExistingBricks + plans.Count + durability.SetSize > Limits.MaxBricksPerVolume)
+            {
+                return null;
+            }
+
+            var map = new DeviceMap([.. devices.Select(d => d with { FreeKiB = free[d.DeviceId] })]);
+            var setRequest = request with { FirstSetIndex = setIndex };
+            List<BrickPlan>? Fit(long brickKiB) => PlaceAt(map, setRequest, 1, brickKiB, out _);
+
+            // The whole remainder in one set, or else the largest set that leaves at least a minimum brick.
+            var set = left <= Limits.BrickMaxKiB ? Fit(left) : null;
+            if (set is null)
+            {
+                var lo = (Limits.BrickMinKiB + extent - 1) / extent;
+                var hi = Math.Min(left - Limits.BrickMinKiB, Limits.BrickMaxKiB) / extent;
+                if (hi < lo || (set = Fit(lo * extent)) is null)
+                {
+                    return null;
+                }
+
+                while (lo < hi)
+                {
+                    var mid = lo + ((hi - lo + 1) / 2);
+                    if (Fit(mid * extent) is { } found)
+                    {
+                        (lo, set) = (mid, found);
+                    }
+                    else
+                    {
+                        hi = mid - 1;
+                    }
+                }
+            }
+
+            foreach (var p in set)
+            {
+                free[p.DeviceId] -= p.ChargedKiB;
+            }
+
+            left -= set.Where(p => p.Role == BrickRole.Data).Max(p => p.SizeKiB);
+            plans.AddRange(set);
+            setIndex++;
+        }
+
+        return plans;
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ public sealed class BrickAllocatorPropertyTests
         var random = new Random(seed);
         var placed = 0;
         var refused = 0;
+        var unequal = 0;
         for (var iteration = 0; iteration < 1500; iteration++)
         {
             var devices = RandomTopology(random);
@@ -63,15 +64,17 @@ public sealed class BrickAllocatorPropertyTests
             }
 
             placed++;
-            CheckPlans(devices, request, limits, plans, context);
+            unequal += CheckPlans(devices, request, limits, plans, context) ? 1 : 0;
             Assert.Equal(plans, new BrickAllocator(limits).Allocate(devices, request));
         }
 
         Assert.True(placed > 100, $"only {placed} placements: the generator no longer exercises success");
         Assert.True(refused > 100, $"only {refused} refusals: the generator no longer exercises NoSpace");
+        Assert.True(unequal >= 5, $"only {unequal} placements of unequal sets: the generator no longer exercises ADR 0013");
     }
 
-    private static void CheckPlans(
+    /// <summary>Checks every invariant of <paramref name="plans"/>; true when they are sets of unequal size.</summary>
+    private static bool CheckPlans(
         IReadOnlyList<CandidateDevice> devices, PlacementRequest request, AllocationLimits limits, IReadOnlyList<BrickPlan> plans, string context)
     {
         var byId = devices.ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
@@ -80,15 +83,24 @@ public sealed class BrickAllocatorPropertyTests
         Assert.True(plans.Count > 0, context);
         Assert.True(plans.Count % setSize == 0, $"{context}: {plans.Count} bricks is not a whole number of sets of {setSize}");
         var sets = plans.Count / setSize;
+        var dataBySet = plans.Where(p => p.Role == BrickRole.Data).GroupBy(p => p.SetIndex).ToDictionary(g => g.Key, g => g.First().SizeKiB);
         var allowed = SetCountRule.Counts(request.SizeKiB, request.Durability, request.ExistingBricks, limits);
-        Assert.True(allowed.Any(c => c.Sets == sets), $"{context}: {sets} sets is not a count the rule allows ({string.Join(", ", allowed.Select(c => c.Sets))})");
-        Assert.True(plans.Count + request.ExistingBricks <= limits.MaxBricksPerVolume, $"{context}: {plans.Count} bricks over the max");
-
         var dataDivisor = request.Durability.Type == DurabilityType.Disperse ? request.Durability.Data : 1;
-        var dataKiB = SetCountRule.DataBrickKiB(request.SizeKiB, sets, dataDivisor);
-        Assert.InRange(dataKiB, limits.BrickMinKiB, limits.BrickMaxKiB);
-        Assert.True(dataKiB * sets * dataDivisor >= request.SizeKiB, $"{context}: {sets} sets of {dataKiB} KiB hold less than the {request.SizeKiB} KiB asked");
-        Assert.All(plans.Where(p => p.Role == BrickRole.Data), p => Assert.Equal(dataKiB, p.SizeKiB));
+        var unequal = dataBySet.Values.Distinct().Count() > 1;
+        if (unequal)
+        {
+            // Sets of unequal size, the last resort before No space (ADR 0013).
+            Assert.Null(SetCountRule.UnequalSetsProblem(plans, request, limits));
+        }
+        else
+        {
+            Assert.True(allowed.Any(c => c.Sets == sets), $"{context}: {sets} sets is not a count the rule allows ({string.Join(", ", allowed.Select(c => c.Sets))})");
+            Assert.True(plans.Count + request.ExistingBricks <= limits.MaxBricksPerVolume, $"{context}: {plans.Count} bricks over the max");
+            var dataKiB = SetCountRule.DataBrickKiB(request.SizeKiB, sets, dataDivisor);
+            Assert.InRange(dataKiB, limits.BrickMinKiB, limits.BrickMaxKiB);
+            Assert.True(dataKiB * sets * dataDivisor >= request.SizeKiB, $"{context}: {sets} sets of {dataKiB} KiB hold less than the {request.SizeKiB} KiB asked");
+            Assert.All(plans.Where(p => p.Role == BrickRole.Data), p => Assert.Equal(dataKiB, p.SizeKiB));
+        }
 
         foreach (var set in plans.GroupBy(p => p.SetIndex))
         {
@@ -108,6 +120,7 @@ public sealed class BrickAllocatorPropertyTests
             Assert.Equal(device.NodeId, plan.NodeId);
             var isArbiter = request.Durability.Arbiter && plan.Position == 2;
             Assert.Equal(isArbiter ? BrickRole.Arbiter : BrickRole.Data, plan.Role);
+            var dataKiB = dataBySet[plan.SetIndex];
             var expectedSize = isArbiter ? Math.Max(dataKiB / limits.AverageFileSizeKiB, 300 * MiB) : dataKiB;
             Assert.Equal(expectedSize, plan.SizeKiB);
             Assert.Equal(Charge(expectedSize, request.SnapshotFactor, device.ExtentKiB), plan.ChargedKiB);
@@ -118,6 +131,8 @@ public sealed class BrickAllocatorPropertyTests
             var charged = group.Sum(p => p.ChargedKiB);
             Assert.True(charged < byId[group.Key].FreeKiB, $"{context}: device {group.Key} charged {charged} of {byId[group.Key].FreeKiB} free");
         }
+
+        return unequal;
     }
 
     /// <summary>

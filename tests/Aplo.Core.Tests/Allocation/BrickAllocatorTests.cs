@@ -61,6 +61,95 @@ public sealed class BrickAllocatorTests
     }
 
     [Fact]
+    public void Allocate_NoSetCountFits_PlacesSetsOfUnequalSizeLargestFirst()
+    {
+        // Benchmark workload 1, seed 13, when a 33 GiB volume comes: each zone has 15.1 + 3.5 GiB free on one node
+        // and 2.5 + 16.1 GiB on the other. No count of equal sets fits (one set needs 33 GiB on a device; at 2 sets
+        // a node holds one 16.5 GiB brick at most; at 3 and more the small devices hold too little), but sets of
+        // 16, 15 and 2 GiB do, as creating a 16 GiB volume and expanding it twice would.
+        var devices = UnevenZones();
+
+        var plans = allocator.Allocate(devices, new PlacementRequest(33 * GiB, Replica3, 1f));
+
+        var sets = plans.GroupBy(p => p.SetIndex).OrderBy(g => g.Key).ToList();
+        Assert.Equal(Enumerable.Range(0, sets.Count), sets.Select(g => g.Key));
+        var sizes = sets.Select(set => Assert.Single(set.Select(p => p.SizeKiB).Distinct())).ToList();
+        Assert.True(sizes.Distinct().Count() > 1, $"sets of {string.Join(", ", sizes)} KiB are all one size");
+        Assert.Equal(sizes.OrderDescending(), sizes);
+        Assert.Equal(33 * GiB, sizes.Sum());
+        Assert.All(sizes, size => Assert.True(size >= GiB && size % Extent == 0, $"brick of {size} KiB"));
+        Assert.All(sets, set => Assert.Equal(3, set.Select(p => p.NodeId).Distinct().Count()));
+        Assert.All(sets, set => Assert.Equal(3, set.Select(p => ZoneOf(devices, p)).Distinct().Count()));
+        AssertWithinFreeSpace(devices, plans);
+    }
+
+    [Fact]
+    public void Allocate_SetsOfUnequalSizeForAnExpansion_NumberOnAndKeepTheBrickLimit()
+    {
+        var devices = UnevenZones();
+        var expansion = new PlacementRequest(33 * GiB, Replica3, 1f, ExistingBricks: 6, FirstSetIndex: 2);
+
+        var plans = allocator.Allocate(devices, expansion);
+        var bricks = plans.Count;
+        var limited = new BrickAllocator(AllocationLimits.Default with { MaxBricksPerVolume = 6 + bricks - 1 });
+
+        Assert.Equal(Enumerable.Range(2, bricks / 3), plans.Select(p => p.SetIndex).Distinct().Order());
+        var ex = Assert.Throws<AploException>(() => limited.Allocate(devices, expansion));
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.StartsWith("No space", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_ArbiterInSetsOfUnequalSize_SizesEachArbiterBrickFromItsSet()
+    {
+        // The arbiter brick is small, so equal sets fit arbiter volumes more often; of the sizes that need unequal
+        // sets on this topology, each must size every set's arbiter brick from that set's data bricks.
+        var devices = UnevenZones();
+        var unequal = 0;
+        for (var size = 20; size <= 80; size++)
+        {
+            IReadOnlyList<BrickPlan> plans;
+            try
+            {
+                plans = allocator.Allocate(devices, new PlacementRequest(size * GiB, Arbiter, 1f));
+            }
+            catch (AploException ex) when (ex.Kind == ErrorKind.NoSpace)
+            {
+                continue;
+            }
+
+            var sets = plans.GroupBy(p => p.SetIndex).ToList();
+            if (sets.Select(set => set.First(p => p.Role == BrickRole.Data).SizeKiB).Distinct().Count() == 1)
+            {
+                continue;
+            }
+
+            unequal++;
+            Assert.All(sets, set =>
+            {
+                var data = Assert.Single(set.Where(p => p.Role == BrickRole.Data).Select(p => p.SizeKiB).Distinct());
+                var arbiter = Assert.Single(set, p => p.Role == BrickRole.Arbiter);
+                Assert.Equal(BrickSizing.ArbiterSize(data, AllocationLimits.Default.AverageFileSizeKiB), arbiter.SizeKiB);
+            });
+            AssertWithinFreeSpace(devices, plans);
+        }
+
+        Assert.True(unequal > 0, "no arbiter volume of 20–80 GiB needed sets of unequal size here");
+    }
+
+    [Fact]
+    public void Allocate_NotEvenSetsOfUnequalSizeFit_IsNoSpaceWithHeketisWords()
+    {
+        // Each zone holds about 37 GiB per node at most, so 40 GiB cannot fit however it is split.
+        var devices = UnevenZones();
+
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(40 * GiB, Replica3, 1f)));
+
+        Assert.Equal(ErrorKind.NoSpace, ex.Kind);
+        Assert.StartsWith("No space", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Allocate_Replica3OnSixNodesInThreeZones_SpreadsTheZones()
     {
         var devices = Grid(zones: 3, nodesPerZone: 2, devicesPerNode: 2, freeKiB: 500 * GiB);
@@ -444,6 +533,21 @@ public sealed class BrickAllocatorTests
         }
 
         return result;
+    }
+
+    /// <summary>Benchmark workload 1, seed 13, before its 33 GiB volume: every zone's free space split unevenly.</summary>
+    private static List<CandidateDevice> UnevenZones()
+    {
+        var devices = new List<CandidateDevice>();
+        foreach (var zone in new[] { 1, 2, 3 })
+        {
+            devices.Add(new($"z{zone}a1", $"n{zone}a", zone, 15_794_176, Extent));
+            devices.Add(new($"z{zone}a2", $"n{zone}a", zone, 3_690_496, Extent));
+            devices.Add(new($"z{zone}b1", $"n{zone}b", zone, 2_625_536, Extent));
+            devices.Add(new($"z{zone}b2", $"n{zone}b", zone, 16_859_136, Extent));
+        }
+
+        return devices;
     }
 
     private static int ZoneOf(IReadOnlyList<CandidateDevice> devices, BrickPlan plan) => devices.Single(d => d.DeviceId == plan.DeviceId).Zone;

@@ -71,6 +71,7 @@ public sealed class ExhaustiveSearchTests
         Assert.True(walk.Infeasible >= 500, $"only {walk.Infeasible} requests with no valid placement");
         Assert.True(walk.MultiSetPlacements >= 100, $"only {walk.MultiSetPlacements} placements of several sets");
         Assert.True(walk.FillInPlacements >= 50, $"only {walk.FillInPlacements} placements at a set count between the powers of two");
+        Assert.True(walk.UnequalPlacements >= 100, $"only {walk.UnequalPlacements} placements of sets of unequal size");
         Assert.Equal(0, walk.Undecided);
         Assert.True(walk.InvalidWitnesses.Count == 0, string.Join(Environment.NewLine, walk.InvalidWitnesses.Take(5)));
     }
@@ -161,6 +162,7 @@ public sealed class ExhaustiveSearchTests
         public int Infeasible { get; set; }
         public int MultiSetPlacements { get; set; }
         public int FillInPlacements { get; set; }
+        public int UnequalPlacements { get; set; }
         public int Undecided { get; set; }
         public List<Case> FalseRefusals { get; } = [];
         public List<string> InvalidPlacements { get; } = [];
@@ -219,9 +221,9 @@ public sealed class ExhaustiveSearchTests
                         continue;
                     }
 
-                    // A placement the search calls impossible means the search lags behind the allocator's rules.
-                    var invalid = Invalid(devices, request, limits, plans)
-                        ?? (feasible is null ? "placed although the search found no placement" : null);
+                    // Where one set count fits, the allocator must use the set counts; where none does, only sets of
+                    // unequal size (ADR 0013) may place the volume. Anything else means the search lags behind the rules.
+                    var invalid = Invalid(devices, request, limits, plans, unequal: feasible is null);
                     if (invalid is not null)
                     {
                         walk.InvalidPlacements.Add($"seed {seed}, topology {t}, request {r}: {invalid}{Environment.NewLine}{Describe(new Case(devices, request, limits))}");
@@ -229,12 +231,13 @@ public sealed class ExhaustiveSearchTests
                     }
 
                     walk.Placed++;
+                    walk.UnequalPlacements += feasible is null ? 1 : 0;
                     if (plans.Count > request.Durability.SetSize)
                     {
                         walk.MultiSetPlacements++;
                     }
 
-                    if (!SetCountRule.IsPowerOfTwo(plans.Count / request.Durability.SetSize))
+                    if (feasible is not null && !SetCountRule.IsPowerOfTwo(plans.Count / request.Durability.SetSize))
                     {
                         walk.FillInPlacements++;
                     }
@@ -247,9 +250,12 @@ public sealed class ExhaustiveSearchTests
         return walk;
     }
 
-    /// <summary>Why the plans break a rule of reference §4.2–4.4, or null when they are a valid placement.</summary>
+    /// <summary>
+    /// Why the plans break a rule of reference §4.2–4.4, or null when they are a valid placement. With
+    /// <paramref name="unequal"/> the sets are judged as ADR 0013's sets of unequal size instead of one set count.
+    /// </summary>
     private static string? Invalid(
-        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, AllocationLimits limits, IReadOnlyList<BrickPlan> plans)
+        IReadOnlyList<CandidateDevice> devices, PlacementRequest request, AllocationLimits limits, IReadOnlyList<BrickPlan> plans, bool unequal = false)
     {
         var byId = devices.ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
         var durability = request.Durability;
@@ -260,20 +266,36 @@ public sealed class ExhaustiveSearchTests
         }
 
         var sets = plans.Count / setSize;
-        if (!SetCountRule.Counts(request.SizeKiB, durability, request.ExistingBricks, limits).Any(c => c.Sets == sets))
+        Func<int, long> brickOf;
+        if (unequal)
         {
-            return $"{sets} sets is not a count the rule allows";
-        }
+            if (SetCountRule.UnequalSetsProblem(plans, request, limits) is { } problem)
+            {
+                return problem;
+            }
 
-        var brick = SetCountRule.DataBrickKiB(request.SizeKiB, sets, durability.DataDivisor);
-        if (brick < limits.BrickMinKiB || brick > limits.BrickMaxKiB)
-        {
-            return $"brick of {brick} KiB is outside the limits";
+            var bySet = plans.Where(p => p.Role == BrickRole.Data).GroupBy(p => p.SetIndex).ToDictionary(g => g.Key, g => g.First().SizeKiB);
+            brickOf = set => bySet[set];
         }
-
-        if (plans.Count + request.ExistingBricks > limits.MaxBricksPerVolume)
+        else
         {
-            return $"{plans.Count} + {request.ExistingBricks} existing bricks is over the maximum";
+            if (!SetCountRule.Counts(request.SizeKiB, durability, request.ExistingBricks, limits).Any(c => c.Sets == sets))
+            {
+                return $"{sets} sets is not a count the rule allows";
+            }
+
+            var brick = SetCountRule.DataBrickKiB(request.SizeKiB, sets, durability.DataDivisor);
+            if (brick < limits.BrickMinKiB || brick > limits.BrickMaxKiB)
+            {
+                return $"brick of {brick} KiB is outside the limits";
+            }
+
+            if (plans.Count + request.ExistingBricks > limits.MaxBricksPerVolume)
+            {
+                return $"{plans.Count} + {request.ExistingBricks} existing bricks is over the maximum";
+            }
+
+            brickOf = _ => brick;
         }
 
         foreach (var plan in plans)
@@ -284,6 +306,7 @@ public sealed class ExhaustiveSearchTests
             }
 
             var arbiter = durability.Arbiter && plan.Position == 2;
+            var brick = brickOf(plan.SetIndex);
             var size = arbiter ? BrickSizing.ArbiterSize(brick, limits.AverageFileSizeKiB) : brick;
             var (tp, meta) = BrickSizing.SpaceNeeded(size, request.SnapshotFactor, device.ExtentKiB);
             if (plan.SizeKiB != size || plan.Role != (arbiter ? BrickRole.Arbiter : BrickRole.Data)
