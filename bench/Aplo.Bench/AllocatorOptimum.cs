@@ -86,7 +86,7 @@ internal static class AllocatorOptimum
             $"- {ratios.Count} compared, {undecided} undecided (over {StateBudget:N0} states), {trivial} where not even the first volume fits"));
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"- delivered ratio min {sorted[0]:0.000} / median {sorted[((sorted.Count + 1) / 2) - 1]:0.000} / mean {ratios.Average():0.000}; at the optimum in {ratios.Count(r => r >= 1)} cases, ≥ 0.98 in {ratios.Count(r => r >= 0.98)}"));
+            $"- delivered ratio min {sorted[0]:0.000} / median {sorted[((sorted.Count + 1) / 2) - 1]:0.000} / mean {ratios.Average():0.000}; at the optimum in {ratios.Count(r => r >= 1)} cases (above it in {ratios.Count(r => r > 1)}), ≥ 0.98 in {ratios.Count(r => r >= 0.98)}"));
         output.WriteLine($"- below 0.98 ({shortfalls.Count}, of which {zoneShortfalls} reach 0.98 with a zone per node): seed (allocator/optimum volumes): {string.Join(", ", shortfalls)}");
         var spreadSorted = spreadRatios.Order().ToList();
         output.WriteLine(string.Create(

@@ -28,7 +28,7 @@ internal static class AllocatorUtilization
 
     private sealed record Volume(long SizeKiB, Durability Durability, string Kind);
 
-    private sealed record Fill(int Seed, int Placed, long DeliveredKiB, long ChargedKiB, long RawKiB, long BoundKiB, Volume Refused, string Reason, bool? RefusedWasPlaceable, string FreeAtRefusal)
+    private sealed record Fill(int Seed, int Placed, long DeliveredKiB, long ChargedKiB, long RawKiB, long BoundKiB, Volume Refused, string Reason, bool? RefusedWasPlaceable, string FreeAtRefusal, int Unequal)
     {
         public double Utilization => DeliveredKiB / (RawKiB / 3.0);
 
@@ -64,14 +64,14 @@ internal static class AllocatorUtilization
             all.Add((workload, fills));
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {workload.Name} | {Spread(fills, f => f.Utilization * 100, "0.0")} | {Median(fills.Select(f => f.Bound * 100)):0.0} | {Spread(fills, f => f.Utilization / f.Bound, "0.000")} | {Spread(fills, f => f.RawFill * 100, "0.0")} | {Spread(fills, f => f.Placed, "0")} |"));
+                $"| {workload.Name} | {Spread(fills, f => f.Utilization * 100, "0.00")} | {Median(fills.Select(f => f.Bound * 100)):0.00} | {Spread(fills, f => f.Utilization / f.Bound, "0.000")} | {Spread(fills, f => f.RawFill * 100, "0.0")} | {Spread(fills, f => f.Placed, "0")} |"));
         }
 
         output.WriteLine();
         foreach (var (workload, fills) in all)
         {
             output.WriteLine(
-                $"- workload {workload.Name[..1]}: the refused volume was in fact placeable (exact check, not for arbiter) at " +
+                $"- workload {workload.Name[..1]}: the refused volume was in fact placeable in equal sets (exact check, not for arbiter) at " +
                 $"{fills.Count(f => f.RefusedWasPlaceable == true)} of {fills.Count} seeds" +
                 (fills.Any(f => f.RefusedWasPlaceable == true) ? $" ({string.Join(", ", fills.Where(f => f.RefusedWasPlaceable == true).Select(f => $"seed {f.Seed}: {f.Refused.SizeKiB / GiB} GiB {f.Refused.Kind}"))})" : "") +
                 (fills.Any(f => f.RefusedWasPlaceable is null) ? $"; {fills.Count(f => f.RefusedWasPlaceable is null)} refusals were arbiter volumes, not checked" : ""));
@@ -79,9 +79,26 @@ internal static class AllocatorUtilization
 
         foreach (var (workload, fills) in all)
         {
+            output.WriteLine(
+                $"- workload {workload.Name[..1]}: volumes placed in sets of unequal size (ADR 0013): {fills.Sum(f => f.Unequal)} of {fills.Sum(f => f.Placed)}, " +
+                $"at {fills.Count(f => f.Unequal > 0)} of {fills.Count} seeds");
+        }
+
+        foreach (var (workload, fills) in all)
+        {
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"- workload {workload.Name[..1]}, utilization % (bound %) by seed: {string.Join(", ", fills.Select(f => $"{f.Seed}: {f.Utilization * 100:0.0} ({f.Bound * 100:0.0})"))}"));
+                $"- workload {workload.Name[..1]}, utilization % (bound %) by seed: {string.Join(", ", fills.Select(f => $"{f.Seed}: {f.Utilization * 100:0.00} ({f.Bound * 100:0.00})"))}"));
+        }
+
+        if (!quick)
+        {
+            // Twenty seeds give a coarse median; ten times as many show whether it holds for the workload at large.
+            var wide = Enumerable.Range(1, 200).Select(seed => FillUntilRefused(workloads[0], seed)).ToList();
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"- workload 1 over seeds 1–200: utilization % {Spread(wide, f => f.Utilization * 100, "0.00")}, bound median {Median(wide.Select(f => f.Bound * 100)):0.00}; " +
+                $"at the bound at {wide.Count(f => f.Utilization >= f.Bound)} seeds; ≥ 98% at {wide.Count(f => f.Utilization >= 0.98)} of the {wide.Count(f => f.Bound >= 0.98)} seeds whose bound is ≥ 98%"));
         }
 
         foreach (var (workload, fills) in all)
@@ -119,6 +136,7 @@ internal static class AllocatorUtilization
         var allocator = new BrickAllocator(AllocationLimits.Default);
         long delivered = 0;
         long charged = 0;
+        var unequal = 0;
         for (var placed = 0; ; placed++)
         {
             var volume = At(placed);
@@ -129,8 +147,11 @@ internal static class AllocatorUtilization
             }
             catch (AploException ex) when (ex.Kind == ErrorKind.NoSpace)
             {
-                return new Fill(seed, placed, delivered, charged, raw, bound, volume, ex.Message, Placeable(devices, volume), FreeByNode(devices));
+                return new Fill(seed, placed, delivered, charged, raw, bound, volume, ex.Message, Placeable(devices, volume), FreeByNode(devices), unequal);
             }
+
+            // Sets of unequal size (ADR 0013) are counted, to show how often the last resort is what placed a volume.
+            unequal += plans.Where(p => p.Role == BrickRole.Data).Select(p => p.SizeKiB).Distinct().Skip(1).Any() ? 1 : 0;
 
             foreach (var plan in plans)
             {
@@ -144,8 +165,9 @@ internal static class AllocatorUtilization
     }
 
     /// <summary>
-    /// Whether some placement of <paramref name="volume"/> exists, at any set count the allocator may try; null for
-    /// arbiter volumes, whose two brick sizes this check does not cover. With bricks of one size it is exact:
+    /// Whether some placement of <paramref name="volume"/> in equal sets exists, at any set count the allocator may try;
+    /// null for arbiter volumes, whose two brick sizes this check does not cover. Sets of unequal size are not
+    /// checked: the bound covers them. With bricks of one size it is exact:
     /// k sets of r bricks on distinct nodes fit if and only if Σ over nodes of min(bricks the node can hold, k) ≥ r·k.
     /// </summary>
     private static bool? Placeable(List<CandidateDevice> devices, Volume volume)
