@@ -303,21 +303,7 @@ public sealed class CrashSafetyTests(CrashFixture fx)
     /// case added it; a device add that ran is asserted rolled back). Cheaper than wiping the nodes and making the
     /// cluster again, which a case that fails still gets.
     /// </summary>
-    private async Task CleanUpAsync(HeketiClient admin)
-    {
-        foreach (var id in (await admin.VolumeListAsync(Ct)).Volumes)
-        {
-            await admin.VolumeDeleteAsync(id, Ct);
-        }
-
-        var node1 = fx.Lab.Nodes[0];
-        foreach (var device in (await admin.NodeInfoAsync(fx.NodeIds[node1.Name], Ct)).Devices.Where(d => d.Name == node1.Devices[1]))
-        {
-            await admin.DeviceStateAsync(device.Id, "offline", Ct);
-            await admin.DeviceStateAsync(device.Id, "failed", Ct);
-            await admin.DeviceDeleteAsync(device.Id, Ct);
-        }
-    }
+    private Task CleanUpAsync(HeketiClient admin) => LabCleanup.ResetAsync(admin, fx.Lab.Nodes[0], fx.NodeIds[fx.Lab.Nodes[0].Name], Ct);
 
     private static VolumeCreateRequest Replica3(long size) => new()
     {

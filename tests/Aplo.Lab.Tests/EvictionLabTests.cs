@@ -19,24 +19,8 @@ public sealed class EvictionLabTests(LabFixture lab) : IAsyncLifetime
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Leaves the fixture as it was: no volumes, and node 1 with its first disk only.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var id in (await lab.Admin.VolumeListAsync(CancellationToken.None)).Volumes)
-        {
-            await lab.Admin.VolumeDeleteAsync(id, CancellationToken.None);
-        }
-
-        var node = lab.Lab.Nodes[0];
-        foreach (var d in (await lab.Admin.NodeInfoAsync(lab.NodeIds[node.Name], CancellationToken.None)).Devices.Where(d => d.Name == node.Devices[1]))
-        {
-            foreach (var state in new[] { "offline", "failed" })
-            {
-                await lab.Admin.DeviceStateAsync(d.Id, state, CancellationToken.None);
-            }
-
-            await lab.Admin.DeviceDeleteAsync(d.Id, CancellationToken.None);
-        }
-    }
+    public async ValueTask DisposeAsync() =>
+        await LabCleanup.ResetAsync(lab.Admin, lab.Lab.Nodes[0], lab.NodeIds[lab.Lab.Nodes[0].Name], CancellationToken.None);
 
     [Fact]
     public async Task EvictThenRemoveTheDevice_TheDataFollowsTheBrick_AndNothingIsLeftBehind()
