@@ -130,12 +130,12 @@ public sealed class BrickAllocator(AllocationLimits limits)
 
         while (left > 0)
         {
-            if (request.ExistingBricks + plans.Count + durability.SetSize > Limits.MaxBricksPerVolume)
+            var map = new DeviceMap([.. devices.Select(d => d with { FreeKiB = free[d.DeviceId] })]);
+            if (!UnequalSetsMayFit(map, request, left, (Limits.MaxBricksPerVolume - request.ExistingBricks - plans.Count) / durability.SetSize))
             {
                 return null;
             }
 
-            var map = new DeviceMap([.. devices.Select(d => d with { FreeKiB = free[d.DeviceId] })]);
             var setRequest = request with { FirstSetIndex = setIndex };
             List<BrickPlan>? Fit(long brickKiB) => PlaceAt(map, setRequest, 1, brickKiB, out _);
 
@@ -175,6 +175,36 @@ public sealed class BrickAllocator(AllocationLimits limits)
         }
 
         return plans;
+    }
+
+    /// <summary>
+    /// Necessary conditions for placing <paramref name="left"/> (per data brick) in at most <paramref name="setsLeft"/>
+    /// more sets, so a hopeless volume is refused without a search: no brick is larger than the roomiest device that
+    /// takes data, and a node (a zone, when strict) holds at most one data brick of each set, so at most
+    /// <paramref name="left"/> of the volume.
+    /// </summary>
+    private static bool UnequalSetsMayFit(DeviceMap map, PlacementRequest request, long left, int setsLeft)
+    {
+        var durability = request.Durability;
+        var dataBricks = durability.Arbiter ? durability.SetSize - 1 : durability.SetSize;
+        long roomiest = 0;
+        var holders = new Dictionary<int, long>();
+        for (var i = 0; i < map.Devices.Length; i++)
+        {
+            if (!map.TakesData[i])
+            {
+                continue;
+            }
+
+            var free = map.Devices[i].FreeKiB;
+            roomiest = Math.Max(roomiest, free);
+            var holder = request.StrictZones ? map.Devices[i].Zone : map.Node[i];
+            holders[holder] = holders.GetValueOrDefault(holder) + Math.Max(0, free);
+        }
+
+        return setsLeft > 0
+            && setsLeft * roomiest >= left
+            && holders.Values.Sum(h => Math.Min(h, left)) >= dataBricks * left;
     }
 
     /// <summary>

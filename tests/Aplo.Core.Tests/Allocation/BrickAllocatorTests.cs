@@ -138,6 +138,31 @@ public sealed class BrickAllocatorTests
     }
 
     [Fact]
+    public void Allocate_UnequalSetsAtTheBrickLimit_FillTheRoomiestDevicesToTheLastSet()
+    {
+        // Three nodes with devices of 10, 10 and 7 GiB, at most 9 bricks: 26 GiB fits neither as 1 or 2 sets nor as
+        // 3 equal sets (8.67 GiB bricks fit twice per node, not three times), but as 3 sets of about 9.9, 9.9 and
+        // 6.1 GiB. Every set but the last must be nearly as large as the roomiest device.
+        var devices = new List<CandidateDevice>();
+        foreach (var node in new[] { 1, 2, 3 })
+        {
+            devices.Add(new($"d{node}-0", $"n{node}", node, 10 * GiB, Extent));
+            devices.Add(new($"d{node}-1", $"n{node}", node, 10 * GiB, Extent));
+            devices.Add(new($"d{node}-2", $"n{node}", node, 7 * GiB, Extent));
+        }
+
+        var limits = AllocationLimits.Default with { MaxBricksPerVolume = 9 };
+
+        var plans = new BrickAllocator(limits).Allocate(devices, new PlacementRequest(26 * GiB, Replica3, 1f));
+
+        Assert.Equal(9, plans.Count);
+        var sizes = plans.GroupBy(p => p.SetIndex).Select(set => Assert.Single(set.Select(p => p.SizeKiB).Distinct())).ToList();
+        Assert.Equal(26 * GiB, sizes.Sum());
+        Assert.True(sizes.Distinct().Count() > 1, $"sets of {string.Join(", ", sizes)} KiB are all one size");
+        AssertWithinFreeSpace(devices, plans);
+    }
+
+    [Fact]
     public void Allocate_NotEvenSetsOfUnequalSizeFit_IsNoSpaceWithHeketisWords()
     {
         // Each zone holds about 37 GiB per node at most, so 40 GiB cannot fit however it is split.
