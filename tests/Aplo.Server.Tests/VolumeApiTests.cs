@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Aplo.Client;
@@ -100,6 +101,22 @@ public sealed class VolumeApiTests : ApiTestBase
         }
 
         Assert.Empty((await Admin.VolumeListAsync(Ct)).Volumes);
+    }
+
+    [Fact]
+    public async Task Create_WhenNothingFits_NamesASizeThatWouldFit_AndThatSizeIsCreated()
+    {
+        await TopologyBuilder.BuildAsync(Admin, 3, 1, 1, Ct);
+        var text = await ExpectAsync(HttpStatusCode.InternalServerError, "POST", "/volumes", """{"size":600,"durability":{"type":"replicate","replicate":{"replica":3}}}""");
+        const string tail = " GiB would fit now";
+        Assert.EndsWith(tail, text.TrimEnd(), StringComparison.Ordinal);
+        var body = text.TrimEnd();
+        var gib = int.Parse(body[(body.LastIndexOf("; ", StringComparison.Ordinal) + 2)..^tail.Length], CultureInfo.InvariantCulture);
+
+        var volume = await Admin.VolumeCreateAsync(Replica3(gib), Ct);
+
+        Assert.InRange(gib, 1, 599);
+        Assert.Equal(gib, volume.Size);
     }
 
     [Fact]

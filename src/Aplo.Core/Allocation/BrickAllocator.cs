@@ -38,11 +38,18 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
         }
 
+        return TryAllocate(devices, request, out var refusal)
+            ?? throw new AploException(ErrorKind.NoSpace, refusal + WouldFit(devices, request));
+    }
+
+    /// <summary>The placement, or null with Heketi's reason for No space.</summary>
+    private List<BrickPlan>? TryAllocate(IReadOnlyList<CandidateDevice> devices, PlacementRequest request, out string refusal)
+    {
         var map = new DeviceMap(devices);
         var durability = request.Durability;
         var setSize = durability.SetSize;
         string? lastReason = null;
-        string refusal;
+        refusal = string.Empty;
         long largest = 0;
         for (long sets = 1; ; sets *= 2)
         {
@@ -100,12 +107,88 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
         }
 
-        if (PlaceUnequalSets(devices, request) is { } unequal)
+        return PlaceUnequalSets(devices, request);
+    }
+
+    /// <summary>
+    /// For a refusal: "; N GiB would fit now", N whole GiB as the API takes sizes, so the caller learns what it can
+    /// ask for instead; empty when nothing of this durability fits. N starts from what the last resort's sets can hold
+    /// at most and is confirmed by placing it, so the figure is never a promise the allocator would break.
+    /// </summary>
+    private string WouldFit(IReadOnlyList<CandidateDevice> devices, PlacementRequest request)
+    {
+        var most = Math.Min(MostInUnequalSets(devices, request), request.SizeKiB - 1) / Units.GiB;
+        for (var gib = most; gib >= 1 && gib > most - 3; gib--)
         {
-            return unequal;
+            if (TryAllocate(devices, request with { SizeKiB = gib * Units.GiB }, out _) is not null)
+            {
+                return $"; {gib} GiB would fit now";
+            }
         }
 
-        throw new AploException(ErrorKind.NoSpace, refusal);
+        return string.Empty;
+    }
+
+    /// <summary>
+    /// What sets of unequal size could hold now, in KiB of volume: each set the largest that fits, as the last resort
+    /// takes them, until the brick limit or until not even a set of minimum bricks fits.
+    /// </summary>
+    private long MostInUnequalSets(IReadOnlyList<CandidateDevice> devices, PlacementRequest request)
+    {
+        var durability = request.Durability;
+        var free = devices.ToDictionary(d => d.DeviceId, d => d.FreeKiB, StringComparer.Ordinal);
+        var bricks = request.ExistingBricks;
+        var setIndex = request.FirstSetIndex;
+        long total = 0;
+        while (bricks + durability.SetSize <= Limits.MaxBricksPerVolume)
+        {
+            var map = new DeviceMap([.. devices.Select(d => d with { FreeKiB = free[d.DeviceId] })]);
+            if (LargestSet(map, request with { FirstSetIndex = setIndex }, Limits.BrickMaxKiB) is not { } set)
+            {
+                break;
+            }
+
+            foreach (var p in set)
+            {
+                free[p.DeviceId] -= p.ChargedKiB;
+            }
+
+            total += set.First(p => p.Role == BrickRole.Data).SizeKiB * durability.DataDivisor;
+            bricks += set.Count;
+            setIndex++;
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// One set with the largest data brick, in whole 4 MiB up to <paramref name="maxBrickKiB"/>, that fits: a binary
+    /// search over the size, each try the allocator's own one-set placement. Null when not even minimum bricks fit.
+    /// </summary>
+    private List<BrickPlan>? LargestSet(DeviceMap map, PlacementRequest setRequest, long maxBrickKiB)
+    {
+        const long extent = 4 * Units.MiB;
+        var lo = (Limits.BrickMinKiB + extent - 1) / extent;
+        var hi = maxBrickKiB / extent;
+        if (hi < lo || PlaceAt(map, setRequest, 1, lo * extent, out _) is not { } set)
+        {
+            return null;
+        }
+
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo + 1) / 2);
+            if (PlaceAt(map, setRequest, 1, mid * extent, out _) is { } found)
+            {
+                (lo, set) = (mid, found);
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return set;
     }
 
     /// <summary>
@@ -136,32 +219,13 @@ public sealed class BrickAllocator(AllocationLimits limits)
                 return null;
             }
 
-            var setRequest = request with { FirstSetIndex = setIndex };
-            List<BrickPlan>? Fit(long brickKiB) => PlaceAt(map, setRequest, 1, brickKiB, out _);
-
             // The whole remainder in one set, or else the largest set that leaves at least a minimum brick.
-            var set = left <= Limits.BrickMaxKiB ? Fit(left) : null;
+            var setRequest = request with { FirstSetIndex = setIndex };
+            var set = (left <= Limits.BrickMaxKiB ? PlaceAt(map, setRequest, 1, left, out _) : null)
+                ?? LargestSet(map, setRequest, Math.Min(left - Limits.BrickMinKiB, Limits.BrickMaxKiB));
             if (set is null)
             {
-                var lo = (Limits.BrickMinKiB + extent - 1) / extent;
-                var hi = Math.Min(left - Limits.BrickMinKiB, Limits.BrickMaxKiB) / extent;
-                if (hi < lo || (set = Fit(lo * extent)) is null)
-                {
-                    return null;
-                }
-
-                while (lo < hi)
-                {
-                    var mid = lo + ((hi - lo + 1) / 2);
-                    if (Fit(mid * extent) is { } found)
-                    {
-                        (lo, set) = (mid, found);
-                    }
-                    else
-                    {
-                        hi = mid - 1;
-                    }
-                }
+                return null;
             }
 
             foreach (var p in set)

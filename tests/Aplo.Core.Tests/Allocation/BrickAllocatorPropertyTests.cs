@@ -33,6 +33,7 @@ public sealed class BrickAllocatorPropertyTests
         var placed = 0;
         var refused = 0;
         var unequal = 0;
+        var wouldFit = 0;
         for (var iteration = 0; iteration < 1500; iteration++)
         {
             var devices = RandomTopology(random);
@@ -60,6 +61,15 @@ public sealed class BrickAllocatorPropertyTests
                 refused++;
                 Assert.StartsWith("No space", ex.Message, StringComparison.Ordinal);
                 Assert.False(OneSetClearlyFits(devices, request, limits), $"{context}: refused although one set fits: {ex.Message}");
+
+                // A refusal that names a size that would fit must be right about it.
+                if (BrickAllocatorTests.WouldFitGiB(ex.Message) is { } gib)
+                {
+                    wouldFit++;
+                    Assert.True(gib * GiB < request.SizeKiB, $"{context}: {ex.Message}");
+                    Assert.NotEmpty(new BrickAllocator(limits).Allocate(devices, request with { SizeKiB = gib * GiB }));
+                }
+
                 continue;
             }
 
@@ -70,6 +80,7 @@ public sealed class BrickAllocatorPropertyTests
 
         Assert.True(placed > 100, $"only {placed} placements: the generator no longer exercises success");
         Assert.True(refused > 100, $"only {refused} refusals: the generator no longer exercises NoSpace");
+        Assert.True(wouldFit >= 100, $"only {wouldFit} refusals that name a size that would fit");
         Assert.True(unequal >= 5, $"only {unequal} placements of unequal sets: the generator no longer exercises ADR 0013");
     }
 

@@ -163,15 +163,30 @@ public sealed class BrickAllocatorTests
     }
 
     [Fact]
-    public void Allocate_NotEvenSetsOfUnequalSizeFit_IsNoSpaceWithHeketisWords()
+    public void Allocate_NotEvenSetsOfUnequalSizeFit_IsNoSpaceWithHeketisWords_AndSaysWhatWouldFit()
     {
-        // Each zone holds about 37 GiB per node at most, so 40 GiB cannot fit however it is split.
+        // A node holds at most one brick of each set, and each node has about 18.6 GiB free: 6 × 18.6 GiB cannot take
+        // three copies of 40 GiB, however it is split. 33 GiB fits (the test above).
         var devices = UnevenZones();
 
         var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(40 * GiB, Replica3, 1f)));
 
         Assert.Equal(ErrorKind.NoSpace, ex.Kind);
         Assert.StartsWith("No space", ex.Message, StringComparison.Ordinal);
+        var gib = WouldFitGiB(ex.Message);
+        Assert.True(gib is >= 33 and < 40, ex.Message);
+        Assert.NotEmpty(allocator.Allocate(devices, new PlacementRequest(gib.Value * GiB, Replica3, 1f)));
+    }
+
+    [Fact]
+    public void Allocate_NothingOfTheDurabilityFits_SaysNoSizeWouldFit()
+    {
+        var devices = Grid(zones: 2, nodesPerZone: 1, devicesPerNode: 2, freeKiB: 100 * GiB);
+
+        var ex = Assert.Throws<AploException>(() => allocator.Allocate(devices, new PlacementRequest(10 * GiB, Replica3, 1f)));
+
+        Assert.StartsWith("No space", ex.Message, StringComparison.Ordinal);
+        Assert.Null(WouldFitGiB(ex.Message));
     }
 
     [Fact]
@@ -558,6 +573,19 @@ public sealed class BrickAllocatorTests
         }
 
         return result;
+    }
+
+    /// <summary>The N of a refusal's closing "; N GiB would fit now", or null when the refusal has none.</summary>
+    internal static long? WouldFitGiB(string message)
+    {
+        const string tail = " GiB would fit now";
+        if (!message.EndsWith(tail, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var start = message.LastIndexOf("; ", StringComparison.Ordinal) + 2;
+        return long.Parse(message[start..^tail.Length], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Benchmark workload 1, seed 13, before its 33 GiB volume: every zone's free space split unevenly.</summary>
