@@ -392,8 +392,13 @@ internal static class AllocatorUtilization
 
         // Sets of unequal size (ADR 0013) on the same devices, none over about 1 TiB free: 9.7 TiB of replica 3 fits only
         // as ten sets of unequal size; 9.9 TiB runs that pass to its end and is refused; 12 TiB is refused by the
-        // pass's bounds before any search.
-        foreach (var (tib, what) in new[] { (9.7, "placed in 10 sets of unequal size"), (9.9, "refused after the whole pass"), (12.0, "refused by the pass's bounds") })
+        // pass's bounds before any search. Both refusals then find the size that would fit.
+        foreach (var (tib, what) in new[]
+        {
+            (9.7, "placed in 10 sets of unequal size"),
+            (9.9, "refused after the whole pass, then sized"),
+            (12.0, "refused by the pass's bounds, then sized"),
+        })
         {
             var large = new PlacementRequest((long)(tib * Units.TiB) / GiB * GiB, Replica3, 1f);
             var times = TimeCalls(2, quick ? 5 : 20, () => allocator.Allocate(devices, large).Count);
