@@ -233,7 +233,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
                 free[p.DeviceId] -= p.ChargedKiB;
             }
 
-            left -= set.Where(p => p.Role == BrickRole.Data).Max(p => p.SizeKiB);
+            left -= set.First(p => p.Role == BrickRole.Data).SizeKiB;
             plans.AddRange(set);
             setIndex++;
         }
