@@ -136,22 +136,18 @@ public sealed class BrickAllocator(AllocationLimits limits)
     private long MostInUnequalSets(IReadOnlyList<CandidateDevice> devices, PlacementRequest request)
     {
         var durability = request.Durability;
-        var free = devices.ToDictionary(d => d.DeviceId, d => d.FreeKiB, StringComparer.Ordinal);
+        var free = new FreeSpace(devices);
         var bricks = request.ExistingBricks;
         var setIndex = request.FirstSetIndex;
         long total = 0;
         while (bricks + durability.SetSize <= Limits.MaxBricksPerVolume)
         {
-            var map = new DeviceMap([.. devices.Select(d => d with { FreeKiB = free[d.DeviceId] })]);
-            if (LargestSet(map, request with { FirstSetIndex = setIndex }, Limits.BrickMaxKiB) is not { } set)
+            if (LargestSet(free.Map(), request with { FirstSetIndex = setIndex }, Limits.BrickMaxKiB) is not { } set)
             {
                 break;
             }
 
-            foreach (var p in set)
-            {
-                free[p.DeviceId] -= p.ChargedKiB;
-            }
+            free.Charge(set);
 
             total += set.First(p => p.Role == BrickRole.Data).SizeKiB * durability.DataDivisor;
             bricks += set.Count;
@@ -203,7 +199,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         var durability = request.Durability;
         var extent = 4 * Units.MiB;
         var left = Units.CeilToExtent((request.SizeKiB + durability.DataDivisor - 1) / durability.DataDivisor, extent);
-        var free = devices.ToDictionary(d => d.DeviceId, d => d.FreeKiB, StringComparer.Ordinal);
+        var free = new FreeSpace(devices);
         var plans = new List<BrickPlan>();
         var setIndex = request.FirstSetIndex;
         if (left < Limits.BrickMinKiB)
@@ -213,7 +209,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
 
         while (left > 0)
         {
-            var map = new DeviceMap([.. devices.Select(d => d with { FreeKiB = free[d.DeviceId] })]);
+            var map = free.Map();
             if (!UnequalSetsMayFit(map, request, left, (Limits.MaxBricksPerVolume - request.ExistingBricks - plans.Count) / durability.SetSize))
             {
                 return null;
@@ -228,11 +224,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
                 return null;
             }
 
-            foreach (var p in set)
-            {
-                free[p.DeviceId] -= p.ChargedKiB;
-            }
-
+            free.Charge(set);
             left -= set.First(p => p.Role == BrickRole.Data).SizeKiB;
             plans.AddRange(set);
             setIndex++;
@@ -610,6 +602,22 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
 
             UseNode(Map.Devices[device].NodeId, Map.Devices[device].Zone);
+        }
+    }
+
+    /// <summary>The candidates' free space as sets of unequal size are taken one after another.</summary>
+    private sealed class FreeSpace(IReadOnlyList<CandidateDevice> devices)
+    {
+        private readonly Dictionary<string, long> free = devices.ToDictionary(d => d.DeviceId, d => d.FreeKiB, StringComparer.Ordinal);
+
+        public DeviceMap Map() => new([.. devices.Select(d => d with { FreeKiB = free[d.DeviceId] })]);
+
+        public void Charge(IEnumerable<BrickPlan> set)
+        {
+            foreach (var p in set)
+            {
+                free[p.DeviceId] -= p.ChargedKiB;
+            }
         }
     }
 
