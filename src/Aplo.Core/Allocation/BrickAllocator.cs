@@ -9,7 +9,8 @@ namespace Aplo.Core.Allocation;
 /// ones cannot be placed. Within a set every brick is on its own node and zones are spread. Data bricks go to
 /// the node that can still take the most bricks of that size (capped at the sets left to place), then to a
 /// zone the set does not use yet, then to the node with the most free space, and on it to the tightest device
-/// that fits: nodes stay level while each keeps its roomiest device whole for large bricks. Should that find no
+/// that fits without stranding less than a minimum brick (ADR 0014): nodes stay level while each keeps its
+/// roomiest device whole for large bricks. Should that find no
 /// placement, the device with the most free space is tried, then a bounded search, before splitting further.
 /// An arbiter brick goes to the tightest device that fits. Devices are filtered by the volume's tag match and
 /// their arbiter tag. Where every power of two fails, the set counts between them are tried (ADR 0012), and then
@@ -332,7 +333,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         ArgumentNullException.ThrowIfNull(request);
         var eligible = devices.Where(d => d.DeviceId != request.CurrentDeviceId && (request.DeviceTagMatch?.Matches(d) ?? true)).ToList();
         var map = new DeviceMap(eligible);
-        var state = new PlacementState(map, request.SizeKiB, request.SizeKiB, request.SnapshotFactor, nodeFree: false);
+        var state = new PlacementState(map, request.SizeKiB, request.SizeKiB, request.SnapshotFactor, minBrickKiB: null);
         foreach (var other in request.OtherBricksOfTheSet)
         {
             state.UseNode(other.NodeId, other.Zone);
@@ -358,7 +359,8 @@ public sealed class BrickAllocator(AllocationLimits limits)
     {
         var durability = request.Durability;
         var arbiterKiB = BrickSizing.ArbiterSize(brickKiB, Limits.AverageFileSizeKiB);
-        var state = new PlacementState(map, brickKiB, arbiterKiB, request.SnapshotFactor, nodeFree: choice == DeviceChoice.RoomiestNodeTightestDevice);
+        var state = new PlacementState(
+            map, brickKiB, arbiterKiB, request.SnapshotFactor, choice == DeviceChoice.RoomiestNodeTightestDevice ? Limits.BrickMinKiB : null);
         var plans = new List<BrickPlan>(sets * durability.SetSize);
         for (var s = 0; s < sets; s++)
         {
@@ -430,8 +432,9 @@ public sealed class BrickAllocator(AllocationLimits limits)
         }
 
         // A data brick goes to the roomiest node (level nodes), where the tightest device keeps the roomiest one
-        // whole; the fallback spreads over the roomiest devices. The small arbiter brick goes to the tightest
-        // device that fits, leaving the roomy ones for data.
+        // whole, unless it would leave less than a minimum brick there: such a sliver is lost to every later data
+        // brick, so a device with room to spare goes first (ADR 0014). The fallback spreads over the roomiest
+        // devices. The small arbiter brick goes to the tightest device that fits, leaving the roomy ones for data.
         var nodeFree = role == BrickRole.Data ? state.NodeFree : null;
         var tighter = role == BrickRole.Arbiter || nodeFree is not null;
         var best = -1;
@@ -439,6 +442,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         var bestFree = long.MinValue;
         var bestCapacity = long.MinValue;
         var bestNodeFree = long.MinValue;
+        var bestStrands = false;
         needKiB = 0;
         for (var i = 0; i < free.Length; i++)
         {
@@ -465,11 +469,13 @@ public sealed class BrickAllocator(AllocationLimits limits)
 
             var cap = Math.Min(capacity[node], setsLeft);
             var nf = nodeFree is null ? 0 : nodeFree[node];
+            var strands = nodeFree is not null && f - charge[i] <= state.MinBrickCharge![i];
             var better = best < 0
                 || cap > bestCapacity
                 || (cap == bestCapacity && newZone && !bestNewZone)
                 || (cap == bestCapacity && newZone == bestNewZone && nf > bestNodeFree)
-                || (cap == bestCapacity && newZone == bestNewZone && nf == bestNodeFree
+                || (cap == bestCapacity && newZone == bestNewZone && nf == bestNodeFree && !strands && bestStrands)
+                || (cap == bestCapacity && newZone == bestNewZone && nf == bestNodeFree && strands == bestStrands
                     && ((tighter ? f < bestFree : f > bestFree)
                         || (f == bestFree && string.CompareOrdinal(map.Devices[i].DeviceId, map.Devices[best].DeviceId) < 0)));
             if (better)
@@ -479,6 +485,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
                 bestCapacity = cap;
                 bestNodeFree = nf;
                 bestFree = f;
+                bestStrands = strands;
             }
         }
 
@@ -524,15 +531,18 @@ public sealed class BrickAllocator(AllocationLimits limits)
 
     /// <summary>
     /// One placement attempt's free space, per device and (for the roomiest-node rule) per node, what each device
-    /// is charged for a data and an arbiter brick, and the nodes and zones the current set already uses.
+    /// is charged for a data and an arbiter brick (and, for that rule, for a minimum brick), and the nodes and zones
+    /// the current set already uses.
     /// </summary>
     private sealed class PlacementState
     {
         private readonly List<int> usedNodes = [];
         private readonly List<int> usedZones = [];
 
-        public PlacementState(DeviceMap map, long dataKiB, long arbiterKiB, float snapshotFactor, bool nodeFree)
+        // minBrickKiB: the smallest data brick, given for the roomiest-node rule only.
+        public PlacementState(DeviceMap map, long dataKiB, long arbiterKiB, float snapshotFactor, long? minBrickKiB)
         {
+            var nodeFree = minBrickKiB is not null;
             Map = map;
             var n = map.Devices.Length;
             Free = new long[n];
@@ -541,12 +551,18 @@ public sealed class BrickAllocator(AllocationLimits limits)
             NodeUsed = new bool[map.NodeIds.Length];
             Capacity = new long[map.NodeIds.Length];
             NodeFree = nodeFree ? new long[map.NodeIds.Length] : null;
+            MinBrickCharge = nodeFree ? new long[n] : null;
             for (var i = 0; i < n; i++)
             {
                 var d = map.Devices[i];
                 Free[i] = d.FreeKiB;
                 DataCharge[i] = BrickSizing.ChargedKiB(dataKiB, snapshotFactor, d.ExtentKiB);
                 ArbiterCharge[i] = arbiterKiB == dataKiB ? DataCharge[i] : BrickSizing.ChargedKiB(arbiterKiB, snapshotFactor, d.ExtentKiB);
+                if (MinBrickCharge is not null)
+                {
+                    MinBrickCharge[i] = BrickSizing.ChargedKiB(minBrickKiB!.Value, snapshotFactor, d.ExtentKiB);
+                }
+
                 if (NodeFree is not null && map.TakesData[i])
                 {
                     NodeFree[map.Node[i]] += d.FreeKiB;
@@ -563,6 +579,9 @@ public sealed class BrickAllocator(AllocationLimits limits)
         public long[] ArbiterCharge { get; }
 
         public long[]? NodeFree { get; }
+
+        /// <summary>What a minimum data brick takes from each device; set with <see cref="NodeFree"/>.</summary>
+        public long[]? MinBrickCharge { get; }
 
         public bool[] NodeUsed { get; }
 

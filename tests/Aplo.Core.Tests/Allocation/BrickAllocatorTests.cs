@@ -522,6 +522,67 @@ public sealed class BrickAllocatorTests
     }
 
     [Fact]
+    public void Allocate_TightestDeviceWouldKeepLessThanAMinimumBrick_TakesTheNextThatFits()
+    {
+        // 10 GiB is charged 10.05 GiB: on a (10.9 GiB) it leaves 0.85 GiB, less than a 1 GiB brick's charge,
+        // lost to every later data brick (ADR 0014); c (12 GiB) leaves 1.95 GiB that a brick can still use.
+        var devices = new List<CandidateDevice>
+        {
+            new("a", "n1", 1, (long)(10.9 * GiB), Extent),
+            new("b", "n1", 1, 200 * GiB, Extent),
+            new("c", "n1", 1, 12 * GiB, Extent),
+        };
+
+        var plan = Assert.Single(allocator.Allocate(devices, new PlacementRequest(10 * GiB, Durability.Distribute, 1f)));
+
+        Assert.Equal("c", plan.DeviceId);
+    }
+
+    [Fact]
+    public void Allocate_EveryDeviceWouldKeepLessThanAMinimumBrick_TakesTheTightest()
+    {
+        var devices = new List<CandidateDevice>
+        {
+            new("a", "n1", 1, (long)(10.9 * GiB), Extent),
+            new("b", "n1", 1, (long)(10.5 * GiB), Extent),
+        };
+
+        var plan = Assert.Single(allocator.Allocate(devices, new PlacementRequest(10 * GiB, Durability.Distribute, 1f)));
+
+        Assert.Equal("b", plan.DeviceId);
+    }
+
+    [Fact]
+    public void Allocate_StreamThatTheTightestDeviceWouldStrand_PlacesEveryVolume()
+    {
+        // Three zones of one node, each with devices of 5 and 9 GiB; strict zones, so each zone's only node takes a
+        // brick of every set. The tightest device for the first 4 GiB volume is the 5 GiB one, which would keep 0.98
+        // GiB: then 5 GiB fits only on the 9 GiB device and the last 4 GiB fits nowhere. Taking the 9 GiB device
+        // keeps 5 + 4.98 GiB, where 5 GiB fits as two sets of 2.5 GiB and the last 4 GiB as two of 2 GiB.
+        var devices = new List<CandidateDevice>();
+        foreach (var zone in new[] { 1, 2, 3 })
+        {
+            devices.Add(new($"z{zone}-5", $"n{zone}", zone, 5 * GiB, Extent));
+            devices.Add(new($"z{zone}-9", $"n{zone}", zone, 9 * GiB, Extent));
+        }
+
+        var first = allocator.Allocate(devices, new PlacementRequest(4 * GiB, Replica3, 1f, StrictZones: true));
+        Assert.All(first, p => Assert.EndsWith("-9", p.DeviceId, StringComparison.Ordinal));
+        devices = Charged(devices, first);
+        foreach (var size in new[] { 5, 4 })
+        {
+            var plans = allocator.Allocate(devices, new PlacementRequest(size * GiB, Replica3, 1f, StrictZones: true));
+            Assert.Equal(2, plans.Select(p => p.SetIndex).Distinct().Count());
+            devices = Charged(devices, plans);
+        }
+
+        Assert.All(devices, d => Assert.True(d.FreeKiB > 0, d.DeviceId));
+
+        static List<CandidateDevice> Charged(List<CandidateDevice> devices, IReadOnlyList<BrickPlan> plans) =>
+            [.. devices.Select(d => d with { FreeKiB = d.FreeKiB - plans.Where(p => p.DeviceId == d.DeviceId).Sum(p => p.ChargedKiB) })];
+    }
+
+    [Fact]
     public void Allocate_SameInputTwice_GivesTheSamePlacement()
     {
         var devices = Grid(zones: 3, nodesPerZone: 3, devicesPerNode: 3, freeKiB: 100 * GiB);
