@@ -19,9 +19,12 @@ internal static class AllocatorOptimum
 {
     private const long StateBudget = 5_000;
 
-    public static void Run(bool quick, TextWriter output)
+    public static void Run(bool quick, TextWriter output) => Run(1, quick ? 20 : 60, output);
+
+    /// <summary>The same comparison over seeds <paramref name="from"/>–<paramref name="to"/>, e.g. seeds not used to tune the rules.</summary>
+    public static void Run(int from, int to, TextWriter output)
     {
-        var cases = quick ? 20 : 60;
+        var cases = to - from + 1;
         var limits = AllocationLimits.Default;
         var ratios = new List<double>();
         var undecided = 0;
@@ -31,7 +34,7 @@ internal static class AllocatorOptimum
         var spreadRatios = new List<double>();
         var spreadUndecided = 0;
         var spreadShortfalls = new List<string>();
-        for (var seed = 1; seed <= cases; seed++)
+        for (var seed = from; seed <= to; seed++)
         {
             var c = StreamCase.Small(seed);
             int optimum;
@@ -80,7 +83,7 @@ internal static class AllocatorOptimum
         }
 
         var sorted = ratios.Order().ToList();
-        output.WriteLine($"Allocator ÷ exhaustive optimum on {cases} small cases (seeds 1–{cases}; 3–4 nodes in 3 zones, 1–3 devices of 4–16 GiB, volumes of 1–8 GiB):");
+        output.WriteLine($"Allocator ÷ exhaustive optimum on {cases} small cases (seeds {from}–{to}; 3–4 nodes in 3 zones, 1–3 devices of 4–16 GiB, volumes of 1–8 GiB):");
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"- {ratios.Count} compared, {undecided} undecided (over {StateBudget:N0} states), {trivial} where not even the first volume fits"));
