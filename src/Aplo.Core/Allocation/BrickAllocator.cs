@@ -556,11 +556,23 @@ public sealed class BrickAllocator(AllocationLimits limits)
             {
                 var d = map.Devices[i];
                 Free[i] = d.FreeKiB;
-                DataCharge[i] = BrickSizing.ChargedKiB(dataKiB, snapshotFactor, d.ExtentKiB);
-                ArbiterCharge[i] = arbiterKiB == dataKiB ? DataCharge[i] : BrickSizing.ChargedKiB(arbiterKiB, snapshotFactor, d.ExtentKiB);
+                if (i > 0 && d.ExtentKiB == map.Devices[i - 1].ExtentKiB)
+                {
+                    // Charges depend on the device only through its extent, which devices nearly always share.
+                    DataCharge[i] = DataCharge[i - 1];
+                    ArbiterCharge[i] = ArbiterCharge[i - 1];
+                }
+                else
+                {
+                    DataCharge[i] = BrickSizing.ChargedKiB(dataKiB, snapshotFactor, d.ExtentKiB);
+                    ArbiterCharge[i] = arbiterKiB == dataKiB ? DataCharge[i] : BrickSizing.ChargedKiB(arbiterKiB, snapshotFactor, d.ExtentKiB);
+                }
+
                 if (MinBrickCharge is not null)
                 {
-                    MinBrickCharge[i] = BrickSizing.ChargedKiB(minBrickKiB!.Value, snapshotFactor, d.ExtentKiB);
+                    MinBrickCharge[i] = i > 0 && d.ExtentKiB == map.Devices[i - 1].ExtentKiB
+                        ? MinBrickCharge[i - 1]
+                        : BrickSizing.ChargedKiB(minBrickKiB!.Value, snapshotFactor, d.ExtentKiB);
                 }
 
                 if (NodeFree is not null && map.TakesData[i])
