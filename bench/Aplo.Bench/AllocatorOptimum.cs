@@ -82,6 +82,12 @@ internal static class AllocatorOptimum
             }
         }
 
+        if (ratios.Count == 0 || spreadRatios.Count == 0)
+        {
+            output.WriteLine($"Seeds {from}–{to}: no case could be compared ({undecided} undecided, {trivial} where not even the first volume fits).");
+            return;
+        }
+
         var sorted = ratios.Order().ToList();
         output.WriteLine($"Allocator ÷ exhaustive optimum on {cases} small cases (seeds {from}–{to}; 3–4 nodes in 3 zones, 1–3 devices of 4–16 GiB, volumes of 1–8 GiB):");
         output.WriteLine(string.Create(

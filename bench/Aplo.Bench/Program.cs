@@ -20,7 +20,17 @@ if (name is "alloc" or "all")
 if (name is "optimum")
 {
     // Small cases over other seeds than the 60 of `alloc`, e.g. `optimum 61 400` for seeds the rules were not tuned on.
-    AllocatorOptimum.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), Console.Out);
+    if (args.Length < 3
+        || !int.TryParse(args[1], CultureInfo.InvariantCulture, out var from)
+        || !int.TryParse(args[2], CultureInfo.InvariantCulture, out var to)
+        || from < 1
+        || to < from)
+    {
+        await Console.Error.WriteLineAsync("usage: optimum FROM TO (seeds, 1 <= FROM <= TO)");
+        return 2;
+    }
+
+    AllocatorOptimum.Run(from, to, Console.Out);
 }
 
 if (name is "topology" or "all")
