@@ -10,8 +10,8 @@ namespace Aplo.Core.Allocation;
 /// the node that can still take the most bricks of that size (capped at the sets left to place), then to a
 /// zone the set does not use yet, then to the node with the most free space, and on it to the tightest device
 /// that fits without stranding less than a minimum brick (ADR 0014): nodes stay level while each keeps its
-/// roomiest device whole for large bricks. Should that find no
-/// placement, the device with the most free space is tried, then a bounded search, before splitting further.
+/// roomiest device whole for large bricks. Should that find no placement, the device with the most free space is
+/// tried, then a bounded search, before splitting further.
 /// An arbiter brick goes to the tightest device that fits. Devices are filtered by the volume's tag match and
 /// their arbiter tag. Where every power of two fails, the set counts between them are tried (ADR 0012), and then
 /// sets of unequal size (ADR 0013), before No space.
@@ -556,23 +556,16 @@ public sealed class BrickAllocator(AllocationLimits limits)
             {
                 var d = map.Devices[i];
                 Free[i] = d.FreeKiB;
-                if (i > 0 && d.ExtentKiB == map.Devices[i - 1].ExtentKiB)
-                {
-                    // Charges depend on the device only through its extent, which devices nearly always share.
-                    DataCharge[i] = DataCharge[i - 1];
-                    ArbiterCharge[i] = ArbiterCharge[i - 1];
-                }
-                else
-                {
-                    DataCharge[i] = BrickSizing.ChargedKiB(dataKiB, snapshotFactor, d.ExtentKiB);
-                    ArbiterCharge[i] = arbiterKiB == dataKiB ? DataCharge[i] : BrickSizing.ChargedKiB(arbiterKiB, snapshotFactor, d.ExtentKiB);
-                }
 
+                // Charges depend on the device only through its extent, which devices nearly always share.
+                var sameExtent = i > 0 && d.ExtentKiB == map.Devices[i - 1].ExtentKiB;
+                DataCharge[i] = sameExtent ? DataCharge[i - 1] : BrickSizing.ChargedKiB(dataKiB, snapshotFactor, d.ExtentKiB);
+                ArbiterCharge[i] = sameExtent ? ArbiterCharge[i - 1]
+                    : arbiterKiB == dataKiB ? DataCharge[i]
+                    : BrickSizing.ChargedKiB(arbiterKiB, snapshotFactor, d.ExtentKiB);
                 if (MinBrickCharge is not null)
                 {
-                    MinBrickCharge[i] = i > 0 && d.ExtentKiB == map.Devices[i - 1].ExtentKiB
-                        ? MinBrickCharge[i - 1]
-                        : BrickSizing.ChargedKiB(minBrickKiB!.Value, snapshotFactor, d.ExtentKiB);
+                    MinBrickCharge[i] = sameExtent ? MinBrickCharge[i - 1] : BrickSizing.ChargedKiB(minBrickKiB!.Value, snapshotFactor, d.ExtentKiB);
                 }
 
                 if (NodeFree is not null && map.TakesData[i])
