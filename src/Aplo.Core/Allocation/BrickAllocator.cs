@@ -18,6 +18,12 @@ namespace Aplo.Core.Allocation;
 /// </summary>
 public sealed class BrickAllocator(AllocationLimits limits)
 {
+    /// <summary>
+    /// Brick sizes the allocator makes up (fill-in and unequal sets) are whole multiples of this, LVM's default
+    /// extent, so a volume gets at most this much per data brick more than was asked, never less.
+    /// </summary>
+    private const long BrickStepKiB = 4 * Units.MiB;
+
     public AllocationLimits Limits { get; } = limits;
 
     /// <summary>Returns the brick plans, or throws <see cref="ErrorKind.NoSpace"/> with the reason.</summary>
@@ -149,7 +155,6 @@ public sealed class BrickAllocator(AllocationLimits limits)
             }
 
             free.Charge(set);
-
             total += set.First(p => p.Role == BrickRole.Data).SizeKiB * durability.DataDivisor;
             bricks += set.Count;
             setIndex++;
@@ -164,10 +169,9 @@ public sealed class BrickAllocator(AllocationLimits limits)
     /// </summary>
     private List<BrickPlan>? LargestSet(DeviceMap map, PlacementRequest setRequest, long maxBrickKiB)
     {
-        const long extent = 4 * Units.MiB;
-        var lo = (Limits.BrickMinKiB + extent - 1) / extent;
-        var hi = maxBrickKiB / extent;
-        if (hi < lo || PlaceAt(map, setRequest, 1, lo * extent, out _) is not { } set)
+        var lo = (Limits.BrickMinKiB + BrickStepKiB - 1) / BrickStepKiB;
+        var hi = maxBrickKiB / BrickStepKiB;
+        if (hi < lo || PlaceAt(map, setRequest, 1, lo * BrickStepKiB, out _) is not { } set)
         {
             return null;
         }
@@ -175,7 +179,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
         while (lo < hi)
         {
             var mid = lo + ((hi - lo + 1) / 2);
-            if (PlaceAt(map, setRequest, 1, mid * extent, out _) is { } found)
+            if (PlaceAt(map, setRequest, 1, mid * BrickStepKiB, out _) is { } found)
             {
                 (lo, set) = (mid, found);
             }
@@ -198,8 +202,7 @@ public sealed class BrickAllocator(AllocationLimits limits)
     private List<BrickPlan>? PlaceUnequalSets(IReadOnlyList<CandidateDevice> devices, PlacementRequest request)
     {
         var durability = request.Durability;
-        var extent = 4 * Units.MiB;
-        var left = Units.CeilToExtent((request.SizeKiB + durability.DataDivisor - 1) / durability.DataDivisor, extent);
+        var left = Units.CeilToExtent((request.SizeKiB + durability.DataDivisor - 1) / durability.DataDivisor, BrickStepKiB);
         var free = new FreeSpace(devices);
         var plans = new List<BrickPlan>();
         var setIndex = request.FirstSetIndex;
@@ -265,11 +268,10 @@ public sealed class BrickAllocator(AllocationLimits limits)
     }
 
     /// <summary>
-    /// The data brick size for a set count that does not divide the volume evenly: rounded up to whole 4 MiB, LVM's
-    /// default extent, so the volume gets at most that much per brick more than was asked, never less.
+    /// The data brick size for a set count that does not divide the volume evenly, rounded up to <see cref="BrickStepKiB"/>.
     /// </summary>
     private static long FillInBrickKiB(long volumeKiB, long dataBricks) =>
-        Units.CeilToExtent((volumeKiB + dataBricks - 1) / dataBricks, 4 * Units.MiB);
+        Units.CeilToExtent((volumeKiB + dataBricks - 1) / dataBricks, BrickStepKiB);
 
     /// <summary>
     /// One set count: the greedy passes, each device choice data-first and (arbiter) arbiter-first, then the bounded
